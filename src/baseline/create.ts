@@ -1,0 +1,70 @@
+import semver from 'semver';
+import { collectSnapshots, planJobs, type ProgressEvent } from '../check/collect.js';
+import { prepareCorpus, prepareEnv, type CorpusOptions } from '../check/prepare.js';
+import { corpusDigest } from '../corpus/corpus.js';
+import type { Fingerprint } from '../env/fingerprint.js';
+import { UsageError } from '../errors.js';
+import { TOOL } from '../version.js';
+import { writeBaseline } from './store.js';
+
+export interface CreateOptions extends CorpusOptions {
+  tvm: string;
+  /** Folder name under the baselines folder; derived from the TVM version when absent. */
+  name?: string;
+  baselinesDir: string;
+  jobs: number;
+  timeoutMs: number;
+  cacheDir?: string;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface CreateResult {
+  name: string;
+  dir: string;
+  snapshots: number;
+  /** Stage outcome counts, e.g. { "hash_keys:ok": 14, "frontend:error": 1 }. */
+  outcomes: Record<string, number>;
+  seconds: number;
+}
+
+/** "0.27.0.post1" → "v0.27.0": baselines are looked up by semver. */
+export function defaultBaselineName(fp: Fingerprint): string {
+  const v = semver.coerce(fp.tvmVersion);
+  if (!v) throw new UsageError(`TVM version "${fp.tvmVersion}" is not a version; pass --name`);
+  return `v${v.version}`;
+}
+
+export async function createBaseline(opts: CreateOptions): Promise<CreateResult> {
+  const started = Date.now();
+  const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });
+  const { env, info, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
+  const corpus = await prepareCorpus(opts, env);
+  const runs = await collectSnapshots(env, planJobs(corpus), { jobs: opts.jobs, timeoutMs: opts.timeoutMs, onProgress: opts.onProgress });
+  const name = opts.name ?? defaultBaselineName(info.fingerprint);
+  const snapshots = runs.map((r) => r.snapshot);
+  const dir = writeBaseline(
+    opts.baselinesDir,
+    {
+      schemaVersion: 1,
+      name,
+      tool: { ...TOOL },
+      probeVersion: snapshots[0]?.probeVersion ?? 'unknown',
+      env: { label: env.label, spec: specText },
+      fingerprint: info.fingerprint,
+      capabilities: info.capabilities,
+      corpus: {
+        digest: corpusDigest(corpus),
+        models: corpus.models.map((m) => ({ id: m.id, sha256: m.sha256, format: m.format })),
+        targets: corpus.targets.map((t) => ({ id: t.id, target: t.target })),
+      },
+    },
+    snapshots,
+  );
+  const outcomes: Record<string, number> = {};
+  for (const s of snapshots)
+    for (const [stage, rec] of Object.entries(s.stages)) {
+      const k = `${stage}:${rec?.status}`;
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+    }
+  return { name, dir, snapshots: snapshots.length, outcomes, seconds: (Date.now() - started) / 1000 };
+}

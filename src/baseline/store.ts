@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import semver from 'semver';
+import type { Capabilities, Fingerprint } from '../env/fingerprint.js';
+import { InputError, UsageError } from '../errors.js';
+import { packageRoot } from '../paths.js';
+import type { Snapshot } from '../probe/snapshot.js';
+import { validate } from '../util/schema.js';
+import { toJson } from '../util/fs.js';
+
+export const DEFAULT_BASELINES = resolve(packageRoot, 'baselines');
+
+export interface SnapshotEntry {
+  model: string;
+  target: string;
+  /** Relative to the baseline folder. */
+  file: string;
+  sha256: string;
+}
+
+export interface Manifest {
+  schemaVersion: 1;
+  name: string;
+  tool: { name: string; version: string };
+  probeVersion: string;
+  env: { label: string; spec: string };
+  fingerprint: Fingerprint;
+  capabilities: Capabilities;
+  corpus: {
+    digest: string;
+    models: { id: string; sha256: string; format: 'onnx' | 'tflite' }[];
+    targets: { id: string; target: string }[];
+  };
+  snapshots: SnapshotEntry[];
+}
+
+export interface Baseline {
+  dir: string;
+  manifest: Manifest;
+  /** Keyed by snapshotKey(model, target). */
+  snapshots: Map<string, Snapshot>;
+}
+
+export const snapshotKey = (model: string, target: string): string => `${model}/${target}`;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+
+/** Names of the stored baselines (folders holding a manifest.json), sorted by version where they have one. */
+export function listBaselines(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(join(dir, e.name, 'manifest.json')))
+    .map((e) => e.name)
+    .sort((a, b) => {
+      const va = semver.coerce(a);
+      const vb = semver.coerce(b);
+      return va && vb ? semver.compare(va, vb) || a.localeCompare(b) : a.localeCompare(b);
+    });
+}
+
+/**
+ * "v0.25" → the highest stored baseline in 0.25.x; an exact folder name always wins.
+ * Unknown names list what is stored.
+ */
+export function resolveBaselineName(dir: string, against: string): string {
+  const stored = listBaselines(dir);
+  if (stored.includes(against)) return against;
+  const wanted = semver.coerce(against.replace(/^v/, ''));
+  const parts = against.replace(/^v/, '').split('.').length;
+  if (wanted) {
+    const range = parts >= 3 ? `=${wanted.version}` : parts === 2 ? `~${wanted.major}.${wanted.minor}.0` : `^${wanted.major}.0.0 <${wanted.major + 1}.0.0`;
+    const hits = stored.filter((n) => {
+      const v = semver.coerce(n);
+      return v !== null && semver.satisfies(v, range);
+    });
+    const best = hits.at(-1);
+    if (best) return best;
+  }
+  const list = stored.length ? stored.join(', ') : 'none';
+  throw new UsageError(`no baseline matches "${against}" in ${dir} (stored: ${list})`);
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`${file}: ${what} is missing or unreadable`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: ${what} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Reads and validates a baseline; a corrupt file is an InputError naming that file. */
+export function readBaseline(dir: string, name: string): Baseline {
+  const root = join(dir, name);
+  const manifestFile = join(root, 'manifest.json');
+  const manifest = readJson(manifestFile, 'baseline manifest');
+  const problem = validate('urn:tvm-compat:manifest', manifest);
+  if (problem) throw new InputError(`${manifestFile}: invalid baseline manifest: ${problem}`);
+  const m = manifest as Manifest;
+  const snapshots = new Map<string, Snapshot>();
+  for (const entry of m.snapshots) {
+    const file = join(root, entry.file);
+    const data = readJson(file, 'baseline snapshot');
+    const bad = validate('urn:tvm-compat:snapshot', data);
+    if (bad) throw new InputError(`${file}: invalid snapshot: ${bad}`);
+    const s = data as Snapshot;
+    if (s.model.id !== entry.model || s.target.id !== entry.target) {
+      throw new InputError(`${file}: snapshot is of ${s.model.id}/${s.target.id}, the manifest says ${entry.model}/${entry.target}`);
+    }
+    snapshots.set(snapshotKey(entry.model, entry.target), s);
+  }
+  return { dir: root, manifest: m, snapshots };
+}
+
+/**
+ * Writes baselines/<name>/ whole or not at all: everything goes to a temporary sibling folder
+ * that is renamed into place; an existing baseline is moved aside first and removed after.
+ */
+export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>, snapshots: Snapshot[]): string {
+  if (!NAME.test(manifest.name)) throw new UsageError(`baseline name "${manifest.name}" must match ${NAME}`);
+  mkdirSync(dir, { recursive: true });
+  const tag = randomBytes(4).toString('hex');
+  const tmp = join(dir, `.tmp-${manifest.name}-${tag}`);
+  mkdirSync(join(tmp, 'snapshots'), { recursive: true });
+  try {
+    const entries: SnapshotEntry[] = [];
+    for (const s of [...snapshots].sort((a, b) => snapshotKey(a.model.id, a.target.id).localeCompare(snapshotKey(b.model.id, b.target.id)))) {
+      const file = `snapshots/${s.model.id}.${s.target.id}.json`;
+      const text = toJson(s);
+      writeFileSync(join(tmp, file), text);
+      entries.push({ model: s.model.id, target: s.target.id, file, sha256: createHash('sha256').update(text).digest('hex') });
+    }
+    writeFileSync(join(tmp, 'manifest.json'), toJson({ ...manifest, snapshots: entries }));
+    const final = join(dir, manifest.name);
+    const old = join(dir, `.old-${manifest.name}-${tag}`);
+    if (existsSync(final)) renameSync(final, old);
+    renameSync(tmp, final);
+    rmSync(old, { recursive: true, force: true });
+    return final;
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

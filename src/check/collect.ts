@@ -1,0 +1,35 @@
+import type { Corpus } from '../corpus/corpus.js';
+import type { PythonEnv } from '../env/resolve.js';
+import { runProbe, type ProbeJob, type ProbeRun } from '../probe/runner.js';
+import type { StageName } from '../probe/snapshot.js';
+import { mapPool } from '../util/pool.js';
+
+export type ProgressEvent =
+  | { kind: 'message'; text: string }
+  | { kind: 'job'; env: string; index: number; total: number; model: string; target: string; seconds: number; stages: Record<string, string> };
+
+export interface CollectOptions {
+  jobs: number;
+  timeoutMs: number;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** The stages a check compares today; later concerns append theirs. */
+export const CHECK_STAGES: StageName[] = ['frontend', 'hash_keys'];
+
+export function planJobs(corpus: Corpus): ProbeJob[] {
+  return corpus.models.flatMap((model) => corpus.targets.map((target) => ({ model, target, stages: CHECK_STAGES })));
+}
+
+/** Runs every (model, target) job of the corpus in the environment, `jobs` processes at a time. */
+export async function collectSnapshots(env: PythonEnv, jobs: ProbeJob[], opts: CollectOptions): Promise<ProbeRun[]> {
+  let done = 0;
+  return mapPool(jobs, opts.jobs, async (job) => {
+    const run = await runProbe(env, job, { timeoutMs: opts.timeoutMs, signal: opts.signal });
+    done += 1;
+    const stages = Object.fromEntries(Object.entries(run.snapshot.stages).map(([k, v]) => [k, v?.status ?? 'missing']));
+    opts.onProgress?.({ kind: 'job', env: env.label, index: done, total: jobs.length, model: job.model.id, target: job.target.id, seconds: run.wallSeconds, stages });
+    return run;
+  });
+}

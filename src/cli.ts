@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * The only module that prints or exits: flags → options → core → renderer → exit code.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_BASELINES } from './baseline/store.js';
+import type { ProgressEvent } from './check/collect.js';
+import { baselineCreate, baselineList, renderCreated } from './commands/baseline.js';
+import { checkCommand } from './commands/check.js';
+import { defaultJobs, positiveInt, splitList, type CommonFlags } from './commands/flags.js';
+import { rulesList } from './commands/rules.js';
+import { CompatError, EXIT_CODES } from './errors.js';
+import { FORMATS, type Format } from './report/index.js';
+import { TOOL } from './version.js';
+
+interface RawCommon {
+  baselines: string;
+  corpus?: string;
+  model?: string[];
+  subset?: string;
+  only?: string[];
+  jobs: number;
+  timeout: number;
+  cache?: string;
+  quiet?: boolean;
+}
+
+const common = (o: RawCommon): CommonFlags => ({
+  baselinesDir: resolve(o.baselines),
+  corpus: o.corpus,
+  models: o.model,
+  subset: o.subset,
+  only: o.only,
+  jobs: o.jobs,
+  timeoutMs: o.timeout * 1000,
+  cacheDir: o.cache,
+});
+
+function withCommon(cmd: Command): Command {
+  return cmd
+    .option('--baselines <dir>', 'folder of stored baselines', DEFAULT_BASELINES)
+    .option('--corpus <file>', 'corpus.json to use instead of the embedded corpus')
+    .option('--model <path...>', 'model files (.onnx, .tflite) to use instead of a corpus; inputs are read from the files')
+    .option('--subset <name>', 'a model subset named in the corpus, e.g. "ci"')
+    .option('--only <ids>', 'comma-separated model ids to keep', splitList)
+    .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
+    .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
+    .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+function progress(quiet: boolean | undefined): (e: ProgressEvent) => void {
+  if (quiet) return () => undefined;
+  return (e) => {
+    if (e.kind === 'message') process.stderr.write(`${e.text}\n`);
+    else {
+      const stages = Object.entries(e.stages)
+        .filter(([k]) => k !== 'import')
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      const width = String(e.total).length;
+      process.stderr.write(`[${String(e.index).padStart(width)}/${e.total}] ${e.env} ${e.model}/${e.target}: ${stages} (${e.seconds.toFixed(1)} s)\n`);
+    }
+  };
+}
+
+function emit(text: string, output: string | undefined): void {
+  if (output) writeFileSync(output, text);
+  else process.stdout.write(text);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('compat')
+    .description('Backward-compatibility checker for Apache TVM: what that worked with the baseline stops working with the candidate?')
+    .version(TOOL.version)
+    .exitOverride()
+    .showHelpAfterError();
+
+  withCommon(
+    program
+      .command('check')
+      .description('run the candidate TVM on the corpus and diff it against a stored baseline')
+      .requiredOption('--against <name>', 'stored baseline: a name or a version such as v0.25 (highest stored 0.25.x)')
+      .option('--tvm <spec>', 'candidate: vX.Y, pip:REQ[,REQ…], python:PATH or checkout:DIR (default: newest release)')
+      .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+      .option('--output <file>', 'write the report to a file instead of stdout'),
+  ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string }) => {
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format }, progress(o.quiet), abort.signal);
+    emit(report, o.output);
+    process.exitCode = exitCode;
+  });
+
+  const baseline = program.command('baseline').description('create and list stored baselines');
+  withCommon(
+    baseline
+      .command('create')
+      .description('run a TVM on the corpus and store the result as a baseline (written atomically)')
+      .requiredOption('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH or checkout:DIR')
+      .option('--name <name>', 'baseline name (default: v<TVM version>)'),
+  ).action(async (o: RawCommon & { tvm: string; name?: string }) => {
+    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name }, progress(o.quiet));
+    process.stdout.write(renderCreated(result));
+  });
+  baseline
+    .command('list')
+    .description('list stored baselines')
+    .option('--baselines <dir>', 'folder of stored baselines', DEFAULT_BASELINES)
+    .action((o: { baselines: string }) => {
+      process.stdout.write(baselineList(resolve(o.baselines)));
+    });
+
+  program
+    .command('rules')
+    .description('list the rules findings are reported under')
+    .action(() => {
+      process.stdout.write(rulesList());
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_CODES.usage;
+    if (err instanceof CompatError) {
+      process.stderr.write(`compat: ${err.message}\n`);
+      return EXIT_CODES[err.kind];
+    }
+    process.stderr.write(`compat: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_CODES.infrastructure;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

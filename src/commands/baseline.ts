@@ -1,0 +1,31 @@
+import { createBaseline, type CreateResult } from '../baseline/create.js';
+import { listBaselines, readBaseline } from '../baseline/store.js';
+import type { ProgressEvent } from '../check/collect.js';
+import type { CommonFlags } from './flags.js';
+
+export interface CreateFlags extends CommonFlags {
+  tvm: string;
+  name?: string;
+}
+
+export function baselineCreate(flags: CreateFlags, onProgress: (e: ProgressEvent) => void): Promise<CreateResult> {
+  return createBaseline({ ...flags, onProgress });
+}
+
+export function renderCreated(r: CreateResult): string {
+  const outcomes = Object.entries(r.outcomes)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `baseline ${r.name} written to ${r.dir}: ${r.snapshots} snapshots (${outcomes}) in ${r.seconds.toFixed(1)} s\n`;
+}
+
+/** One line per stored baseline: name, TVM version and commit, snapshot count. */
+export function baselineList(dir: string): string {
+  const rows = listBaselines(dir).map((name) => {
+    const { manifest } = readBaseline(dir, name);
+    const fp = manifest.fingerprint;
+    return `${name}\tTVM ${fp.tvmVersion}\t${fp.gitCommit?.slice(0, 8) ?? '-'}\t${manifest.snapshots.length} snapshots\t${manifest.env.spec}`;
+  });
+  return rows.length ? `${rows.join('\n')}\n` : `no baselines in ${dir}\n`;
+}

@@ -1,0 +1,43 @@
+import { basename, resolve } from 'node:path';
+import { execa } from 'execa';
+import type { PythonEnv } from '../env/resolve.js';
+import { InfraError, InputError } from '../errors.js';
+import { srcPath } from '../paths.js';
+import { sha256File } from '../util/fs.js';
+import { DEFAULT_TARGETS, sortById, type Corpus, type ModelInput } from './corpus.js';
+
+interface Inspected {
+  path: string;
+  format: 'onnx' | 'tflite';
+  inputs?: ModelInput[];
+  error?: string;
+}
+
+/** A corpus made of model files given on the command line; inputs are read from the models in `env`. */
+export async function corpusFromPaths(paths: string[], env: PythonEnv): Promise<Corpus> {
+  const files = paths.map((p) => resolve(p));
+  for (const f of files) {
+    if (!/\.(onnx|tflite)$/.test(f)) throw new InputError(`${f}: a model must be an .onnx or .tflite file`);
+    try {
+      sha256File(f);
+    } catch {
+      throw new InputError(`${f}: model file cannot be read`);
+    }
+  }
+  let stdout: string;
+  try {
+    ({ stdout } = await execa(env.python, [srcPath('corpus', 'inspect_model.py'), ...files], { env: { ...env.env }, timeout: 120_000 }));
+  } catch (err) {
+    throw new InfraError(`${env.label}: could not read model inputs: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const inspected = JSON.parse(stdout) as Inspected[];
+  const ids = new Set<string>();
+  const models = inspected.map((m) => {
+    if (m.error || !m.inputs) throw new InputError(`${m.path}: cannot read the model's inputs: ${m.error ?? 'no inputs'}`);
+    let id = basename(m.path).replace(/\.(onnx|tflite)$/, '').toLowerCase().replace(/[^a-z0-9_.-]/g, '_');
+    while (ids.has(id)) id = `${id}_`;
+    ids.add(id);
+    return { id, format: m.format, path: m.path, sha256: sha256File(m.path), inputs: m.inputs };
+  });
+  return { file: null, models: sortById(models), targets: DEFAULT_TARGETS, subsets: {} };
+}

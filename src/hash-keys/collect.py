@@ -1,0 +1,130 @@
+"""Hash-key collector: the keys that tuning records are matched by, with the text each is taken over.
+
+Relay era (auto_scheduler): a record applies when the workload key's md5 of
+PrintDAG(dag, simple_mode=True) and its shapes match. Relax era (MetaSchedule): a record's
+workload is found by the structural hash of the task's IRModule. Both are computed here, inside
+the TVM under test, because the hash functions themselves are part of what can change.
+"""
+import hashlib
+import importlib
+import json
+import re
+
+
+def _sorted_tasks(tasks):
+    return sorted(tasks, key=lambda t: (t["name"], t["key"], json.dumps(t["shapes"])))
+
+
+def _relay_tasks(ctx):
+    import tvm
+    from tvm import auto_scheduler
+    from tvm.auto_scheduler import _ffi_api
+
+    target = tvm.target.Target(ctx["target"]["target"])
+    mod = ctx["mod"]
+    tasks, weights = auto_scheduler.extract_tasks(mod["main"], ctx["params"], target)
+    custom_hash = tvm.get_global_func("auto_scheduler.compute_dag.hash_func", allow_missing=True)
+    out = []
+    for task, weight in zip(tasks, weights):
+        key = json.loads(task.workload_key)
+        text = str(_ffi_api.ComputeDAGPrintDAG(task.compute_dag, True))
+        names = sorted(n for n in task.desc.split(",") if n)
+        out.append(
+            {
+                "key": key[0],
+                "workloadKey": task.workload_key,
+                "shapes": key[1:],
+                "name": ",".join(names),
+                "weight": int(weight),
+                "text": text,
+                # The md5 is recomputed from the text we store, so a diff of the text is proof of
+                # why the key moved (unless the build registered its own hash function).
+                "keyVerified": custom_hash is None and hashlib.md5(text.encode("utf-8")).hexdigest() == key[0],
+            }
+        )
+    return {"kind": "auto_scheduler", "tasks": _sorted_tasks(out)}
+
+
+def _meta_schedule_module():
+    for name in ("tvm.meta_schedule", "tvm.s_tir.meta_schedule"):
+        try:
+            return importlib.import_module(name), name
+        except ImportError:
+            continue
+    raise ImportError("no MetaSchedule module (tried tvm.meta_schedule, tvm.s_tir.meta_schedule)")
+
+
+def _structural_hash():
+    import tvm
+
+    fn = getattr(tvm.ir, "structural_hash", None)
+    if fn is not None:
+        return fn, "tvm.ir.structural_hash"
+    import tvm_ffi
+
+    return tvm_ffi.structural_hash, "tvm_ffi.structural_hash"
+
+
+_BUFFER = re.compile(r'T\.Buffer\(\(([^()]*(?:\([^()]*\)[^()]*)*)\),\s*"(\w+)"')
+_DIM = re.compile(r"T\.int(?:32|64)\((-?\d+)\)|(-?\d+)")
+
+
+def _buffer_signature(text):
+    """Shapes and dtypes of the workload's buffer parameters: the task's identity across versions.
+
+    Read from the printed signature because PrimFunc.buffer_map is gone in newer TVM (0.27).
+    """
+    start = text.find("def ")
+    if start < 0:
+        return []
+    depth, end = 0, start
+    for end in range(text.index("(", start), len(text)):
+        depth += {"(": 1, ")": -1}.get(text[end], 0)
+        if depth == 0:
+            break
+    sig = []
+    for dims, dtype in _BUFFER.findall(text[start:end]):
+        shape = [int(a or b) for a, b in _DIM.findall(dims)]
+        sig.append(shape + [dtype])
+    return sig
+
+
+def _relax_tasks(ctx):
+    import tvm
+    from tvm import relax
+
+    ms, ms_name = _meta_schedule_module()
+    shash, shash_name = _structural_hash()
+    target = tvm.target.Target(ctx["target"]["target"])
+    mod = ctx["mod"]
+    seq = tvm.transform.Sequential(
+        [
+            relax.transform.LegalizeOps(),
+            relax.transform.AnnotateTIROpPattern(),
+            relax.transform.FuseOps(),
+            relax.transform.FuseTIR(),
+        ]
+    )
+    with tvm.transform.PassContext(opt_level=3):
+        fused = seq(mod)
+    tasks = ms.relax_integration.extract_tasks(fused, target)
+    out = []
+    for task in tasks:
+        workload = task.dispatched[0] if len(task.dispatched) else task.mod
+        text = workload.script()
+        out.append(
+            {
+                "key": str(shash(workload)),
+                "shapes": _buffer_signature(text),
+                "name": str(task.task_name),
+                "weight": int(task.weight),
+                "text": text,
+            }
+        )
+    return {"kind": "meta_schedule", "module": ms_name, "hashFunction": shash_name, "tasks": _sorted_tasks(out)}
+
+
+def collect(ctx):
+    if ctx["era"] == "relay":
+        return _relay_tasks(ctx)
+    return _relax_tasks(ctx)

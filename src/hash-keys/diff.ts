@@ -1,0 +1,78 @@
+import { finding } from '../check/finding.js';
+import type { HashKeysStage, HashKeyTask } from '../probe/snapshot.js';
+import type { Finding } from '../rules/types.js';
+import { unifiedDiff } from '../util/text-diff.js';
+import { matchTasks } from './match.js';
+
+export interface KeyStats {
+  baselineTasks: number;
+  candidateTasks: number;
+  /** Baseline tasks whose record key exists unchanged in the candidate: their records still apply. */
+  survived: number;
+  /** survived / baselineTasks, 0..1, rounded to 4 places. */
+  share: number;
+  /** The same share weighted by task weight: how much of the tuned work still applies. */
+  weightedShare: number;
+}
+
+export interface HashKeyDiff {
+  findings: Finding[];
+  stats: KeyStats;
+}
+
+export interface DiffContext {
+  model: string;
+  target: string;
+  baselineLabel: string;
+  candidateLabel: string;
+}
+
+const round4 = (x: number): number => Math.round(x * 10000) / 10000;
+
+/** Compares the tuning tasks of one model and target; both stages must be ok and of one kind. */
+export function diffHashKeys(base: HashKeysStage, cand: HashKeysStage, ctx: DiffContext): HashKeyDiff {
+  const baseTasks = base.tasks ?? [];
+  const candTasks = cand.tasks ?? [];
+  const { pairs, removed, added } = matchTasks(baseTasks, candTasks);
+  const where = { model: ctx.model, target: ctx.target };
+  const findings: Finding[] = [];
+  let survived = 0;
+  let survivedWeight = 0;
+  for (const { by, baseline: b, candidate: c } of pairs) {
+    const subject = c.name;
+    if (by === 'key') {
+      survived += 1;
+      survivedWeight += b.weight;
+    } else {
+      const args = { baselineKey: b.key, candidateKey: c.key, matchedBy: by, baselineName: b.name };
+      if (b.text === c.text) findings.push(finding('task-key-changed-same-text', { ...where, subject, args }));
+      else
+        findings.push(
+          finding('task-key-changed', {
+            ...where,
+            subject,
+            args,
+            evidence: { diff: unifiedDiff(b.text, c.text, `${ctx.baselineLabel}/${b.name}`, `${ctx.candidateLabel}/${c.name}`) },
+          }),
+        );
+    }
+    if (b.weight !== c.weight) {
+      findings.push(finding('task-weight-changed', { ...where, subject, args: { baselineWeight: b.weight, candidateWeight: c.weight } }));
+    }
+  }
+  for (const t of removed) findings.push(finding('task-removed', { ...where, subject: t.name, args: taskArgs(t), evidence: { baseline: t.text } }));
+  for (const t of added) findings.push(finding('task-added', { ...where, subject: t.name, args: taskArgs(t), evidence: { candidate: t.text } }));
+  const totalWeight = baseTasks.reduce((s, t) => s + t.weight, 0);
+  return {
+    findings,
+    stats: {
+      baselineTasks: baseTasks.length,
+      candidateTasks: candTasks.length,
+      survived,
+      share: baseTasks.length ? round4(survived / baseTasks.length) : 1,
+      weightedShare: totalWeight ? round4(survivedWeight / totalWeight) : 1,
+    },
+  };
+}
+
+const taskArgs = (t: HashKeyTask) => ({ key: t.key, shapes: JSON.stringify(t.shapes), weight: t.weight });

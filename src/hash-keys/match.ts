@@ -1,0 +1,71 @@
+import type { HashKeyTask } from '../probe/snapshot.js';
+
+/** How a baseline task was paired with a candidate task, strongest evidence first. */
+export type MatchKind = 'key' | 'text' | 'identity';
+
+export interface TaskPair {
+  by: MatchKind;
+  baseline: HashKeyTask;
+  candidate: HashKeyTask;
+}
+
+export interface TaskMatching {
+  pairs: TaskPair[];
+  removed: HashKeyTask[];
+  added: HashKeyTask[];
+}
+
+/** What a record is matched by: auto_scheduler compares md5 and shapes, MetaSchedule the hash. */
+export const recordKey = (t: HashKeyTask): string => t.workloadKey ?? t.key;
+
+const shapesOf = (t: HashKeyTask): string => JSON.stringify(t.shapes);
+
+/**
+ * Name without TVM's de-duplication suffixes ("fused_conv2d_add_relu_3" and "conv2d1" become
+ * "fused_conv2d_add_relu" and "conv2d"), so that a renumbered task is still the same task.
+ */
+export function baseName(name: string): string {
+  return name
+    .split(',')
+    .map((part) => part.replace(/_?\d+$/, ''))
+    .join(',');
+}
+
+const identity = (t: HashKeyTask): string => `${baseName(t.name)}|${shapesOf(t)}`;
+const textKey = (t: HashKeyTask): string => `${t.text}|${shapesOf(t)}`;
+
+/**
+ * Pairs tasks by record key, then by identical text, then by name and shapes. Whatever is
+ * left is removed (baseline only) or added (candidate only). Within one bucket, tasks pair in
+ * sorted order, so the result is deterministic.
+ */
+export function matchTasks(baseline: HashKeyTask[], candidate: HashKeyTask[]): TaskMatching {
+  const pairs: TaskPair[] = [];
+  let base = [...baseline];
+  let cand = [...candidate];
+  for (const [by, keyOf] of [
+    ['key', recordKey],
+    ['text', textKey],
+    ['identity', identity],
+  ] as const) {
+    const buckets = new Map<string, HashKeyTask[]>();
+    for (const t of cand) {
+      const k = keyOf(t);
+      const list = buckets.get(k);
+      if (list) list.push(t);
+      else buckets.set(k, [t]);
+    }
+    const usedCand = new Set<HashKeyTask>();
+    const restBase: HashKeyTask[] = [];
+    for (const b of base) {
+      const c = buckets.get(keyOf(b))?.shift();
+      if (c) {
+        pairs.push({ by, baseline: b, candidate: c });
+        usedCand.add(c);
+      } else restBase.push(b);
+    }
+    base = restBase;
+    cand = cand.filter((t) => !usedCand.has(t));
+  }
+  return { pairs, removed: base, added: cand };
+}

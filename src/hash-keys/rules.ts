@@ -1,0 +1,95 @@
+import { defineRule } from '../rules/types.js';
+
+export const taskKeyChanged = defineRule({
+  id: 'task-key-changed',
+  concern: 'hash-keys',
+  severity: 'breaking',
+  title: 'Tuning-record key changed',
+  message: 'Key of task "{subject}" changed ({baselineKey} → {candidateKey}); the text it is computed over changed',
+  explain:
+    'Tuning records are looked up by this key (auto_scheduler: md5 of the ComputeDAG plus shapes; MetaSchedule: structural hash of the workload). Records tuned with the baseline no longer apply to this task, so it silently falls back to an untuned schedule.',
+  upgradeNote: 'Re-tune task "{subject}" of {model} ({target}): baseline records no longer apply.',
+});
+
+export const taskKeyChangedSameText = defineRule({
+  id: 'task-key-changed-same-text',
+  concern: 'hash-keys',
+  severity: 'breaking',
+  title: 'Tuning-record key changed, text unchanged',
+  message: 'Key of task "{subject}" changed ({baselineKey} → {candidateKey}) although its printed text is identical',
+  explain:
+    'The printed workload is the same in both versions, but the key differs: the hash function changed, or the IR carries a difference the printer does not show. Baseline records no longer apply.',
+  upgradeNote: 'Re-tune task "{subject}" of {model} ({target}): its key moved although the workload prints the same.',
+});
+
+export const taskAdded = defineRule({
+  id: 'task-added',
+  concern: 'hash-keys',
+  severity: 'warning',
+  title: 'New tuning task',
+  message: 'Task "{subject}" is new: no baseline task has its key, text or name and shapes',
+  explain: 'The candidate extracts a task that the baseline did not have; no existing tuning record covers it.',
+  upgradeNote: 'Tune the new task "{subject}" of {model} ({target}).',
+});
+
+export const taskRemoved = defineRule({
+  id: 'task-removed',
+  concern: 'hash-keys',
+  severity: 'warning',
+  title: 'Tuning task removed',
+  message: 'Task "{subject}" of the baseline is gone from the candidate',
+  explain: 'The baseline extracted this task and the candidate has no task with its key, text or name and shapes; its tuning records are dead weight.',
+  upgradeNote: 'Drop the tuning records of task "{subject}" of {model} ({target}); the candidate no longer extracts it.',
+});
+
+export const taskWeightChanged = defineRule({
+  id: 'task-weight-changed',
+  concern: 'hash-keys',
+  severity: 'info',
+  title: 'Task weight changed',
+  message: 'Weight of task "{subject}" changed from {baselineWeight} to {candidateWeight}',
+  explain: 'The task occurs a different number of times in the model; tuning budgets split by weight shift.',
+  upgradeNote: 'Task "{subject}" of {model} now has weight {candidateWeight} (was {baselineWeight}).',
+});
+
+export const hashKeysFailed = defineRule({
+  id: 'hash-keys-failed',
+  concern: 'hash-keys',
+  severity: 'breaking',
+  title: 'Task extraction newly fails',
+  message: 'Tuning-task extraction of {model} fails in the candidate: {error}',
+  explain: 'The baseline extracted tuning tasks for this model and the candidate cannot; no record can be applied.',
+  upgradeNote: '{model} ({target}) cannot be tuned with the candidate: task extraction fails ({error}).',
+});
+
+export const autoSchedulerRecordsUnusable = defineRule({
+  id: 'auto-scheduler-records-unusable',
+  concern: 'hash-keys',
+  severity: 'breaking',
+  title: 'auto_scheduler records unusable',
+  message: 'auto-scheduler records are unusable: the candidate has no auto_scheduler ({tasks} baseline tasks in {models} models; the candidate tunes with {candidateKind})',
+  explain:
+    'The baseline tuned with auto_scheduler (Relay era). The candidate has no auto_scheduler, so every stored auto-scheduler log is unusable and the models must be re-tuned with the candidate\'s tuning system.',
+  upgradeNote: 'Every auto_scheduler tuning log is unusable: re-tune {models} models with {candidateKind}.',
+});
+
+export const metaScheduleRecordsUnusable = defineRule({
+  id: 'meta-schedule-records-unusable',
+  concern: 'hash-keys',
+  severity: 'breaking',
+  title: 'MetaSchedule records unusable',
+  message: 'MetaSchedule records of the baseline cannot be used: the candidate tunes with {candidateKind} ({tasks} baseline tasks in {models} models)',
+  explain: 'The baseline tuned with MetaSchedule on Relax; the candidate extracts tasks for another tuning system, so MetaSchedule databases do not apply.',
+  upgradeNote: 'MetaSchedule databases are unusable with the candidate: re-tune {models} models with {candidateKind}.',
+});
+
+export const HASH_KEY_RULES = [
+  taskKeyChanged,
+  taskKeyChangedSameText,
+  taskAdded,
+  taskRemoved,
+  taskWeightChanged,
+  hashKeysFailed,
+  autoSchedulerRecordsUnusable,
+  metaScheduleRecordsUnusable,
+];

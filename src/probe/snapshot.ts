@@ -1,0 +1,58 @@
+/** A probe snapshot: one model on one target in one TVM environment (see snapshot.schema.json). */
+export type StageStatus = 'ok' | 'error' | 'not_run' | 'skipped';
+
+export type StageName = 'import' | 'frontend' | 'hash_keys';
+
+/** Stages in the order the probe runs them; later stages need earlier ones. */
+export const STAGES: readonly StageName[] = ['import', 'frontend', 'hash_keys'];
+
+export interface StageRecord {
+  status: StageStatus;
+  /** Exception class name, when status is error. */
+  type?: string;
+  /** The useful line of the error, when status is error. */
+  message?: string;
+  /** Tail of the traceback or of stderr. */
+  detail?: string;
+  /** Why the stage did not run or was skipped. */
+  reason?: string;
+}
+
+export interface HashKeyTask {
+  /** md5 of the ComputeDAG (auto_scheduler) or the structural hash of the workload (MetaSchedule). */
+  key: string;
+  /** auto_scheduler only: the full workload key, JSON of [md5, ...shapes]. */
+  workloadKey?: string;
+  /** auto_scheduler: sorted function names joined by ","; MetaSchedule: the task name. */
+  name: string;
+  /** Input/output shapes (auto_scheduler) or buffer shapes with dtype last (MetaSchedule). */
+  shapes: unknown[][];
+  /** How often the task occurs in the model. */
+  weight: number;
+  /** The text the key is computed over. */
+  text: string;
+  /** auto_scheduler only: md5(text) equals key. */
+  keyVerified?: boolean;
+}
+
+export type TuningSystem = 'auto_scheduler' | 'meta_schedule';
+
+export interface HashKeysStage extends StageRecord {
+  kind?: TuningSystem;
+  module?: string;
+  hashFunction?: string;
+  tasks?: HashKeyTask[];
+}
+
+export interface Snapshot {
+  schemaVersion: 1;
+  probeVersion: string;
+  model: { id: string; sha256: string; format: 'onnx' | 'tflite' };
+  target: { id: string; target: string };
+  era: 'relay' | 'relax' | null;
+  stages: {
+    import: StageRecord;
+    frontend?: StageRecord;
+    hash_keys?: HashKeysStage;
+  };
+}

@@ -1,0 +1,40 @@
+import type { CheckResult, ModelResult } from '../check/types.js';
+import type { Finding, Severity } from '../rules/types.js';
+
+export const SEVERITY_HEADINGS = {
+  breaking: 'Breaking',
+  warning: 'Warnings',
+  info: 'Info',
+} as const satisfies Record<Severity, string>;
+
+export function verdict(result: CheckResult): string {
+  const { breaking, warning, info } = result.summary;
+  const word = breaking ? 'BREAKING' : 'COMPATIBLE';
+  return `${word}: ${breaking} breaking, ${warning} warning${warning === 1 ? '' : 's'}, ${info} info`;
+}
+
+export function headline(result: CheckResult): string {
+  const b = result.baseline;
+  const c = result.candidate;
+  return `candidate ${c.label} (TVM ${c.tvmVersion}) against baseline ${b.name} (TVM ${b.tvmVersion})`;
+}
+
+export const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export const where = (f: Finding): string => (f.model === '*' ? 'all models' : `${f.model}/${f.target}`);
+
+/** Rows of the per-model key table: only models where both sides extracted tasks. */
+export function keyRows(models: ModelResult[]): (ModelResult & { keys: NonNullable<ModelResult['keys']> })[] {
+  return models.filter((m): m is ModelResult & { keys: NonNullable<ModelResult['keys']> } => m.keys !== undefined);
+}
+
+export function bySeverity(findings: Finding[]): [Severity, Finding[]][] {
+  return (Object.keys(SEVERITY_HEADINGS) as Severity[]).map((s) => [s, findings.filter((f) => f.severity === s)]);
+}
+
+/** Lines of a diff, cut to `max` with a note of how many were left out. */
+export function clip(text: string, max: number): string[] {
+  const lines = text.split('\n');
+  if (lines.length <= max) return lines;
+  return [...lines.slice(0, max), `… ${lines.length - max} more lines (full diff in --format json)`];
+}

@@ -1,0 +1,43 @@
+import type { CheckResult } from '../check/types.js';
+import { formatMessage } from '../rules/registry.js';
+import { bySeverity, headline, keyRows, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+
+const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A PR comment: verdict first, findings in tables, diffs folded. */
+export function renderMarkdown(result: CheckResult): string {
+  const out: string[] = [`## tvm-compat: ${result.summary.breaking ? '❌' : '✅'} ${verdict(result)}`, ''];
+  out.push(`${headline(result)}; ${result.corpus.models} models × ${result.corpus.targets.join(', ')}.`, '');
+  for (const [severity, list] of bySeverity(result.findings)) {
+    if (!list.length) continue;
+    out.push(`### ${SEVERITY_HEADINGS[severity]} (${list.length})`, '', '| where | rule | finding |', '|---|---|---|');
+    for (const f of list) out.push(`| ${esc(where(f))} | \`${f.rule}\` | ${esc(formatMessage(f))} |`);
+    out.push('');
+    const withDiff = list.filter((f) => f.evidence?.diff);
+    if (withDiff.length) {
+      out.push(`<details><summary>Diffs of the text each changed key is computed over (${withDiff.length})</summary>`, '');
+      for (const f of withDiff) out.push(`**${esc(where(f))}: ${esc(f.subject)}**`, '', '```diff', f.evidence?.diff ?? '', '```', '');
+      out.push('</details>', '');
+    }
+  }
+  const rows = keyRows(result.models);
+  if (rows.length) {
+    out.push('### Tuning-record keys', '', '| model | target | baseline tasks | candidate tasks | keys unchanged | share | weighted |', '|---|---|--:|--:|--:|--:|--:|');
+    for (const r of rows) {
+      const k = r.keys;
+      out.push(`| ${r.model} | ${r.target} | ${k.baselineTasks} | ${k.candidateTasks} | ${k.survived} | ${percent(k.share)} | ${percent(k.weightedShare)} |`);
+    }
+    out.push('');
+  }
+  if (result.preExisting.length) {
+    out.push('### Failing in both (not counted)', '', '| where | stage | candidate error |', '|---|---|---|');
+    for (const p of result.preExisting) out.push(`| ${p.model}/${p.target} | ${p.stage} | ${esc(p.candidateError)} |`);
+    out.push('');
+  }
+  if (result.skipped.length) {
+    out.push('### Not compared', '', '| where | check | reason |', '|---|---|---|');
+    for (const s of result.skipped) out.push(`| ${s.model}/${s.target} | ${s.check} | ${esc(s.reason)} |`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

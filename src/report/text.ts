@@ -1,0 +1,48 @@
+import type { CheckResult } from '../check/types.js';
+import { formatMessage } from '../rules/registry.js';
+import { bySeverity, clip, headline, keyRows, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+
+export interface TextOptions {
+  /** Lines of each diff to show; 0 hides diffs. */
+  diffLines?: number;
+}
+
+export function renderText(result: CheckResult, opts: TextOptions = {}): string {
+  const diffLines = opts.diffLines ?? 12;
+  const out: string[] = [`tvm-compat ${result.tool.version}: ${headline(result)}`];
+  out.push(`${result.corpus.models} models × ${result.corpus.targets.join(', ')}`, '');
+  for (const [severity, list] of bySeverity(result.findings)) {
+    if (!list.length) continue;
+    out.push(`${SEVERITY_HEADINGS[severity]} (${list.length})`);
+    for (const f of list) {
+      out.push(`  ${where(f)}  [${f.rule}]  ${formatMessage(f)}`);
+      if (f.evidence?.diff && diffLines > 0) out.push(...clip(f.evidence.diff, diffLines).map((l) => `      ${l}`));
+    }
+    out.push('');
+  }
+  const rows = keyRows(result.models);
+  if (rows.length) {
+    out.push('Tuning-record keys that survived (baseline tasks whose record key is unchanged)');
+    const w = Math.max(5, ...rows.map((r) => `${r.model}/${r.target}`.length));
+    out.push(`  ${'model'.padEnd(w)}  baseline  candidate  survived   share  weighted`);
+    for (const r of rows) {
+      const k = r.keys;
+      out.push(
+        `  ${`${r.model}/${r.target}`.padEnd(w)}  ${String(k.baselineTasks).padStart(8)}  ${String(k.candidateTasks).padStart(9)}  ${String(k.survived).padStart(8)}  ${percent(k.share).padStart(6)}  ${percent(k.weightedShare).padStart(8)}`,
+      );
+    }
+    out.push('');
+  }
+  if (result.preExisting.length) {
+    out.push(`Failing in both, not counted against the candidate (${result.preExisting.length})`);
+    for (const p of result.preExisting) out.push(`  ${p.model}/${p.target}  ${p.stage}: ${p.candidateError}`);
+    out.push('');
+  }
+  if (result.skipped.length) {
+    out.push(`Not compared (${result.skipped.length})`);
+    for (const s of result.skipped) out.push(`  ${s.model}/${s.target}  ${s.check}: ${s.reason}`);
+    out.push('');
+  }
+  out.push(verdict(result));
+  return `${out.join('\n')}\n`;
+}
