@@ -8,8 +8,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_BASELINES } from './baseline/store.js';
 import type { ProgressEvent } from './check/collect.js';
 import { baselineCreate, baselineList, renderCreated } from './commands/baseline.js';
-import { checkCommand } from './commands/check.js';
+import { checkCommand, diffCommand } from './commands/check.js';
 import { defaultJobs, positiveInt, splitList, type CommonFlags } from './commands/flags.js';
+import { envCheckout, envInspect } from './commands/env.js';
 import { rulesList } from './commands/rules.js';
 import { CompatError, EXIT_CODES } from './errors.js';
 import { FORMATS, type Format } from './report/index.js';
@@ -66,6 +67,10 @@ function progress(quiet: boolean | undefined): (e: ProgressEvent) => void {
   };
 }
 
+const message = (text: string): void => {
+  process.stderr.write(`${text}\n`);
+};
+
 function emit(text: string, output: string | undefined): void {
   if (output) writeFileSync(output, text);
   else process.stdout.write(text);
@@ -94,6 +99,20 @@ export function buildProgram(): Command {
     process.exitCode = exitCode;
   });
 
+  program
+    .command('diff')
+    .description('diff two stored baselines (no TVM is run): what changed from one release to another')
+    .requiredOption('--from <name>', 'the older baseline, e.g. v0.25')
+    .requiredOption('--to <name>', 'the newer baseline, e.g. v0.27')
+    .option('--baselines <dir>', 'folder of stored baselines', DEFAULT_BASELINES)
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .action((o: { from: string; to: string; baselines: string; format: Format; output?: string }) => {
+      const { report, exitCode } = diffCommand({ baselinesDir: resolve(o.baselines), from: o.from, to: o.to, format: o.format });
+      emit(report, o.output);
+      process.exitCode = exitCode;
+    });
+
   const baseline = program.command('baseline').description('create and list stored baselines');
   withCommon(
     baseline
@@ -111,6 +130,25 @@ export function buildProgram(): Command {
     .option('--baselines <dir>', 'folder of stored baselines', DEFAULT_BASELINES)
     .action((o: { baselines: string }) => {
       process.stdout.write(baselineList(resolve(o.baselines)));
+    });
+
+  const envCmd = program.command('env').description('inspect TVM environments and make checkout trees');
+  envCmd
+    .command('inspect')
+    .description('provision an environment and print its fingerprint and capabilities as JSON')
+    .option('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH or checkout:DIR (default: newest release)')
+    .option('--cache <dir>', 'cache folder for provisioned environments')
+    .action(async (o: { tvm?: string; cache?: string }) => {
+      process.stdout.write(await envInspect({ tvm: o.tvm, cacheDir: o.cache }, message));
+    });
+  envCmd
+    .command('checkout')
+    .description("copy a release's Python package into a checkout:-style tree (DIR/python, DIR/build) to try Python-only TVM changes")
+    .argument('<dir>', 'folder to create (replaced if it exists)')
+    .option('--tvm <spec>', 'the release to copy (default: newest release)')
+    .option('--cache <dir>', 'cache folder for provisioned environments')
+    .action(async (dir: string, o: { tvm?: string; cache?: string }) => {
+      process.stdout.write(await envCheckout({ tvm: o.tvm, cacheDir: o.cache }, dir, message));
     });
 
   program

@@ -53,6 +53,29 @@ def error_record(exc):
     }
 
 
+def watch_threads(sink):
+    """Collect exceptions that escape worker threads (threading.excepthook exists from 3.8)."""
+    import threading
+
+    previous = getattr(threading, "excepthook", None)
+    if previous is None:
+        return None
+
+    def hook(args):
+        sink.append(args.exc_value)
+        previous(args)
+
+    threading.excepthook = hook
+    return previous
+
+
+def unwatch_threads(previous):
+    import threading
+
+    if previous is not None:
+        threading.excepthook = previous
+
+
 def stage_marker(name):
     sys.stderr.write("@@stage %s\n" % name)
     sys.stderr.flush()
@@ -163,13 +186,22 @@ def main(argv):
             return
         stage_marker(name)
         t0 = time.time()
+        swallowed = []
+        previous_hook = watch_threads(swallowed)
         try:
             result = fn(ctx)
             record = {"status": result.pop("status", "ok")}
             record.update(result)
+            if swallowed:
+                # auto_scheduler.extract_tasks runs TOPI in a thread and drops its exceptions,
+                # returning a partial task list as if nothing happened: that is a failure.
+                record.update(status="error", **error_record(swallowed[0]))
+                record["message"] = "TVM swallowed an exception raised in a worker thread: %s" % record["message"]
             stages[name] = record
         except Exception as exc:
             stages[name] = dict(status="error", **error_record(exc))
+        finally:
+            unwatch_threads(previous_hook)
         timings[name] = round(time.time() - t0, 3)
         write_snapshot()
 

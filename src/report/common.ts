@@ -38,3 +38,33 @@ export function clip(text: string, max: number): string[] {
   if (lines.length <= max) return lines;
   return [...lines.slice(0, max), `… ${lines.length - max} more lines (full diff in --format json)`];
 }
+
+export interface FindingGroup {
+  rule: string;
+  where: string;
+  findings: Finding[];
+}
+
+/**
+ * Consecutive findings of one rule on one model, so that 57 moved keys read as one line with a
+ * list rather than 57 lines. Findings are already sorted by severity, model, target and rule.
+ */
+export function groupFindings(findings: Finding[]): FindingGroup[] {
+  const groups: FindingGroup[] = [];
+  for (const f of findings) {
+    const last = groups.at(-1);
+    if (last && last.rule === f.rule && last.where === where(f)) last.findings.push(f);
+    else groups.push({ rule: f.rule, where: where(f), findings: [f] });
+  }
+  return groups;
+}
+
+/** "a, b, c, … and 12 more" */
+export function listSubjects(findings: Finding[], max = 8): string {
+  const names = findings.map((f) => f.subject);
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, … and ${names.length - max} more` : shown;
+}
+
+/** Groups this large are shown as one line of subjects instead of one line per finding. */
+export const GROUP_AT = 4;

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../check/types.js';
 import { formatMessage } from '../rules/registry.js';
-import { bySeverity, headline, keyRows, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { getRule } from '../rules/registry.js';
+import { bySeverity, GROUP_AT, groupFindings, headline, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -11,7 +12,11 @@ export function renderMarkdown(result: CheckResult): string {
   for (const [severity, list] of bySeverity(result.findings)) {
     if (!list.length) continue;
     out.push(`### ${SEVERITY_HEADINGS[severity]} (${list.length})`, '', '| where | rule | finding |', '|---|---|---|');
-    for (const f of list) out.push(`| ${esc(where(f))} | \`${f.rule}\` | ${esc(formatMessage(f))} |`);
+    for (const group of groupFindings(list)) {
+      if (group.findings.length >= GROUP_AT) {
+        out.push(`| ${esc(group.where)} | \`${group.rule}\` | ${group.findings.length} × ${esc(getRule(group.rule).title)}: ${esc(listSubjects(group.findings, 12))} |`);
+      } else for (const f of group.findings) out.push(`| ${esc(where(f))} | \`${f.rule}\` | ${esc(formatMessage(f))} |`);
+    }
     out.push('');
     const withDiff = list.filter((f) => f.evidence?.diff);
     if (withDiff.length) {

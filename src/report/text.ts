@@ -1,6 +1,7 @@
 import type { CheckResult } from '../check/types.js';
 import { formatMessage } from '../rules/registry.js';
-import { bySeverity, clip, headline, keyRows, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { getRule } from '../rules/registry.js';
+import { bySeverity, clip, GROUP_AT, groupFindings, headline, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
 
 export interface TextOptions {
   /** Lines of each diff to show; 0 hides diffs. */
@@ -14,9 +15,15 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
   for (const [severity, list] of bySeverity(result.findings)) {
     if (!list.length) continue;
     out.push(`${SEVERITY_HEADINGS[severity]} (${list.length})`);
-    for (const f of list) {
-      out.push(`  ${where(f)}  [${f.rule}]  ${formatMessage(f)}`);
-      if (f.evidence?.diff && diffLines > 0) out.push(...clip(f.evidence.diff, diffLines).map((l) => `      ${l}`));
+    for (const group of groupFindings(list)) {
+      if (group.findings.length >= GROUP_AT && !group.findings.some((f) => f.evidence?.diff)) {
+        out.push(`  ${group.where}  [${group.rule}]  ${group.findings.length} × ${getRule(group.rule).title}: ${listSubjects(group.findings)}`);
+        continue;
+      }
+      for (const f of group.findings) {
+        out.push(`  ${where(f)}  [${f.rule}]  ${formatMessage(f)}`);
+        if (f.evidence?.diff && diffLines > 0) out.push(...clip(f.evidence.diff, diffLines).map((l) => `      ${l}`));
+      }
     }
     out.push('');
   }

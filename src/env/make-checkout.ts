@@ -12,7 +12,7 @@ import { cp, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { PythonEnv } from '../../src/env/resolve.js';
+import type { PythonEnv } from './resolve.js';
 
 /** Large non-Python folders of the wheel: linked, not copied, as nothing patches them. */
 const LINKED_DIRS = new Set(['3rdparty', 'src', 'include', 'lib64', 'jvm', 'rust', 'web', 'golang']);

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Captures the unit-test fixtures that are not committed baselines: real probe runs of v0.19
+# checkout trees with a real TOPI source change (test/fixtures/patches/*.patch). Fixtures are
+# never typed by hand; rerun this after a probe change: bash scripts/capture-fixtures.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+npm run --silent build
+out=test/fixtures/baselines
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for name in index-order operand-swap; do
+  tree="$work/$name"
+  node dist/cli.js env checkout --tvm v0.19 "$tree"
+  (cd "$tree" && git apply --unsafe-paths "$root/test/fixtures/patches/v0.19-conv2d-nchwc-$name.patch")
+  node dist/cli.js baseline create --tvm "checkout:$tree" --only squeezenet --name "v0.19.0-conv2d-$name" --baselines "$out"
+done
+# The tree lives in a temporary folder: keep the path out of the committed fixture.
+sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json

@@ -1,0 +1,55 @@
+/** Bad input: one line naming the file or spec, and the documented exit code. */
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BASELINES } from '../../src/baseline/store.js';
+import { runCli } from '../helpers/cli.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tvm-compat-bad-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('bad input', () => {
+  it('exits 2 naming a corrupt baseline snapshot', async () => {
+    const baselines = join(dir, 'baselines');
+    await cp(join(DEFAULT_BASELINES, 'v0.27.0'), join(baselines, 'v0.27.0'), { recursive: true });
+    const file = join(baselines, 'v0.27.0', 'snapshots', 'shufflenet.llvm.json');
+    await writeFile(file, '{"schemaVersion": 1, "truncated');
+    const r = await runCli(['check', '--against', 'v0.27', '--baselines', baselines, '--subset', 'ci']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('exits 2 listing the stored baselines for an unknown name', async () => {
+    const r = await runCli(['check', '--against', 'v0.9']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/no baseline matches "v0.9".*stored: .*v0\.19\.0.*v0\.27\.0/);
+  });
+
+  it('exits 3 when the candidate cannot be installed', async () => {
+    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'pip:tvm-compat-no-such-package==0.0.1', '--subset', 'ci', '--quiet']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/^compat: .*tvm-compat-no-such-package/m);
+  });
+
+  it('exits 3 with the reason and an alternative for a release that does not install here', async () => {
+    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'v0.10', '--quiet']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/v0\.10.*Python.*(docker|python:)/);
+  });
+
+  it('exits 2 for a spec that does not parse', async () => {
+    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'nonsense']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The seed story, Relay era: a TVM developer changes one TOPI compute definition and every
+ * auto-scheduler record of the affected tasks silently stops applying. The candidate is a
+ * checkout: tree made from the v0.19 package (`compat env checkout`), patched in a temp folder
+ * with a real source change kept under test/fixtures/patches.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BASELINES, readBaseline } from '../../src/baseline/store.js';
+import { packageRoot } from '../../src/paths.js';
+import { runCli, type JsonReport } from '../helpers/cli.js';
+
+const patch = (name: string): string => resolve(packageRoot, 'test', 'fixtures', 'patches', name);
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tvm-compat-checkout-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function patchedCheckout(name: string, patchFile?: string): Promise<string> {
+  const tree = join(dir, name);
+  const made = await runCli(['env', 'checkout', '--tvm', 'v0.19', tree]);
+  expect(made.exitCode).toBe(0);
+  if (patchFile) await execa('git', ['apply', '--unsafe-paths', patch(patchFile)], { cwd: tree });
+  return tree;
+}
+
+const check = (tree: string) => runCli(['check', '--against', 'v0.19', '--tvm', `checkout:${tree}`, '--only', 'squeezenet', '--format', 'json', '--quiet']);
+
+const baselineTasks = () => readBaseline(DEFAULT_BASELINES, 'v0.19.0').snapshots.get('squeezenet/llvm')?.stages.hash_keys?.tasks ?? [];
+
+describe('checkout: of v0.19 against the v0.19 baseline (squeezenet)', () => {
+  it('reports nothing for the unpatched tree', async () => {
+    const r = await check(await patchedCheckout('plain'));
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.findings).toEqual([]);
+    expect(report.models[0]?.keys).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 23, share: 1 });
+  });
+
+  it('names exactly the conv2d_NCHWc tasks after an index-order change in TOPI, each with its DAG diff', async () => {
+    const r = await check(await patchedCheckout('index-order', 'v0.19-conv2d-nchwc-index-order.patch'));
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    const tasks = baselineTasks();
+    const conv = tasks.filter((t) => t.text.includes('conv2d_NCHWc'));
+    expect(conv.length).toBe(18);
+
+    const changed = report.findings.filter((f) => f.rule === 'task-key-changed');
+    expect(report.findings.length).toBe(changed.length);
+    expect(changed.map((f) => f.args.baselineName).sort()).toEqual(conv.map((t) => t.name).sort());
+    for (const f of changed) {
+      expect(f.args.matchedBy).toBe('identity');
+      expect(f.evidence?.diff).toMatch(/^-conv2d_NCHWc\(.*\(\(?oh/m);
+      expect(f.evidence?.diff).toMatch(/^\+conv2d_NCHWc\(.*\(kh \+ /m);
+    }
+    expect(report.models[0]?.keys).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 5 });
+  });
+
+  it('reports extraction as failed when TVM swallows a schedule error in its worker thread', async () => {
+    // Swapping the operands breaks schedule_conv2d_NCHWc (it unpacks input_tensors by position);
+    // extract_tasks drops the exception and returns 1 task instead of 23.
+    const r = await check(await patchedCheckout('operand-swap', 'v0.19-conv2d-nchwc-operand-swap.patch'));
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ rule: 'hash-keys-failed', model: 'squeezenet' });
+    expect(String(report.findings[0]?.args.error)).toMatch(/swallowed .* not enough values to unpack/);
+  });
+});
