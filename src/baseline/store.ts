@@ -130,6 +130,11 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
   mkdirSync(join(tmp, 'snapshots'), { recursive: true });
   try {
     const entries: SnapshotEntry[] = [];
+    for (const s of snapshots) {
+      const bad = validate('urn:tvm-compat:snapshot', s);
+      if (bad) throw new InputError(`snapshot of ${s.model?.id}/${s.target?.id} for baseline ${manifest.name}: ${bad}`);
+      for (const id of [s.model.id, s.target.id]) if (!NAME.test(id)) throw new InputError(`baseline ${manifest.name}: "${id}" cannot be a file name`);
+    }
     for (const s of [...snapshots].sort((a, b) => snapshotKey(a.model.id, a.target.id).localeCompare(snapshotKey(b.model.id, b.target.id)))) {
       const file = `snapshots/${s.model.id}.${s.target.id}.json`;
       const text = toJson(s);

@@ -4,13 +4,14 @@ import type { Snapshot, TuningSystem } from '../probe/snapshot.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 import { TOOL } from '../version.js';
 import { compareSnapshots, tuningSystemFinding } from './compare.js';
+import { environmentChanges } from './environment.js';
 import { sortFindings } from './finding.js';
 import type { CheckResult, EnvSummary, ModelResult, PreExisting, Skipped } from './types.js';
 
 /** The candidate side of a comparison: a fresh run or another stored baseline. */
 export interface CandidateSide {
   label: string;
-  fingerprint: Pick<Fingerprint, 'tvmVersion' | 'gitCommit'>;
+  fingerprint: Fingerprint;
   capabilities: Capabilities;
   snapshots: Snapshot[];
 }
@@ -71,6 +72,7 @@ export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: 
     baseline: { name, ...summarise(baseline.manifest.env.label, baseline.manifest.fingerprint, baseline.manifest.capabilities) },
     candidate: summarise(cand.label, cand.fingerprint, cand.capabilities),
     corpus,
+    environment: environmentChanges(baseline.manifest.fingerprint, cand.fingerprint),
     findings: sorted,
     preExisting: preExisting.sort(byKey((p) => `${p.model}/${p.target}/${p.stage}`)),
     skipped: skipped.sort(byKey((s) => `${s.model}/${s.target}/${s.check}`)),

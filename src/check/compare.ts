@@ -41,6 +41,18 @@ export function compareSnapshots(base: Snapshot, cand: Snapshot, labels: Labels)
     out.model.stages[stage] = `${base.stages[stage]?.status ?? 'missing'}/${cand.stages[stage]?.status ?? 'missing'}`;
   }
 
+  const bi = base.stages.import;
+  const ci = cand.stages.import;
+  if (bi.status === 'ok' && ci.status !== 'ok') {
+    out.findings.push(finding('probe-failed', { ...where, subject: 'import', args: { error: errorText(ci) }, evidence: ci.detail ? { candidate: ci.detail } : undefined }));
+    return out;
+  }
+  if (bi.status !== 'ok') {
+    if (ci.status !== 'ok') out.preExisting.push({ ...where, stage: 'import', baselineError: errorText(bi), candidateError: errorText(ci) });
+    else out.skipped.push({ ...where, check: 'all', reason: `the baseline's probe failed: ${errorText(bi)}` });
+    return out;
+  }
+
   const bf = base.stages.frontend;
   const cf = cand.stages.frontend;
   if (bf?.status === 'ok' && cf?.status !== 'ok') {

@@ -1,4 +1,5 @@
 import type { KeyStats } from '../hash-keys/diff.js';
+import type { EnvChange } from './environment.js';
 import type { TuningSystem } from '../probe/snapshot.js';
 import type { Finding, Severity } from '../rules/types.js';
 
@@ -42,6 +43,8 @@ export interface CheckResult {
   baseline: EnvSummary & { name: string };
   candidate: EnvSummary;
   corpus: { models: number; targets: string[] };
+  /** Fingerprint fields that differ: the context of the findings. */
+  environment: EnvChange[];
   findings: Finding[];
   preExisting: PreExisting[];
   skipped: Skipped[];

@@ -25,6 +25,11 @@ export function renderMarkdown(result: CheckResult): string {
       out.push('</details>', '');
     }
   }
+  if (result.environment.length) {
+    out.push(`<details><summary>Environment changes (${result.environment.length})</summary>`, '', '| field | baseline | candidate |', '|---|---|---|');
+    for (const c of result.environment) out.push(`| ${c.path} | ${esc(c.baseline ?? '')} | ${esc(c.candidate ?? '')} |`);
+    out.push('', '</details>', '');
+  }
   const rows = keyRows(result.models);
   if (rows.length) {
     out.push('### Tuning-record keys', '', '| model | target | baseline tasks | candidate tasks | keys unchanged | share | weighted |', '|---|---|--:|--:|--:|--:|--:|');

@@ -12,6 +12,11 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
   const diffLines = opts.diffLines ?? 12;
   const out: string[] = [`tvm-compat ${result.tool.version}: ${headline(result)}`];
   out.push(`${result.corpus.models} models × ${result.corpus.targets.join(', ')}`, '');
+  if (result.environment.length) {
+    out.push('Environment changes');
+    for (const c of result.environment) out.push(`  ${c.path}: ${c.baseline ?? '(none)'} → ${c.candidate ?? '(none)'}`);
+    out.push('');
+  }
   for (const [severity, list] of bySeverity(result.findings)) {
     if (!list.length) continue;
     out.push(`${SEVERITY_HEADINGS[severity]} (${list.length})`);

@@ -1,0 +1,76 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_BASELINES, listBaselines, readBaseline, resolveBaselineName, writeBaseline } from '../../src/baseline/store.js';
+import { InputError, UsageError } from '../../src/errors.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tvm-compat-store-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('resolveBaselineName', () => {
+  it('picks the highest stored patch release of a minor version, and exact names first', () => {
+    for (const n of ['v0.25.0', 'v0.25.2', 'v0.27.0', 'v0.19.0-conv2d']) cpSync(join(DEFAULT_BASELINES, 'v0.25.0'), join(dir, n), { recursive: true });
+    expect(resolveBaselineName(dir, 'v0.25')).toBe('v0.25.2');
+    expect(resolveBaselineName(dir, 'v0.25.0')).toBe('v0.25.0');
+    expect(resolveBaselineName(dir, '0.27')).toBe('v0.27.0');
+    expect(resolveBaselineName(dir, 'v0.19.0-conv2d')).toBe('v0.19.0-conv2d');
+    expect(() => resolveBaselineName(dir, 'v0.10')).toThrow(UsageError);
+    expect(() => resolveBaselineName(dir, 'v0.10')).toThrow(/stored: .*v0\.25\.0, v0\.25\.2/);
+  });
+
+  it('lists the committed baselines in version order', () => {
+    expect(listBaselines(DEFAULT_BASELINES)).toEqual(['v0.19.0', 'v0.25.0', 'v0.26.0', 'v0.27.0']);
+  });
+});
+
+describe('readBaseline', () => {
+  it('names the corrupt file', () => {
+    cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), join(dir, 'v0.27.0'), { recursive: true });
+    const file = join(dir, 'v0.27.0', 'snapshots', 'squeezenet.llvm.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, stages: {} }));
+    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(InputError);
+    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(new RegExp(`^${file}: invalid snapshot: / must have required property`));
+  });
+
+  it('names a manifest that lists a missing snapshot', () => {
+    cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), join(dir, 'v0.27.0'), { recursive: true });
+    rmSync(join(dir, 'v0.27.0', 'snapshots', 'vgg19.llvm.json'));
+    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(/vgg19\.llvm\.json: baseline snapshot is missing/);
+  });
+});
+
+describe('writeBaseline', () => {
+  const source = () => readBaseline(DEFAULT_BASELINES, 'v0.27.0');
+
+  it('writes a baseline that reads back equal, and replaces an existing one whole', () => {
+    const b = source();
+    const { snapshots: _entries, ...manifest } = b.manifest;
+    writeBaseline(dir, { ...manifest, name: 'x' }, [...b.snapshots.values()]);
+    const back = readBaseline(dir, 'x');
+    expect([...back.snapshots.keys()]).toEqual([...b.snapshots.keys()].sort());
+    writeBaseline(dir, { ...manifest, name: 'x' }, [...b.snapshots.values()].slice(0, 2));
+    expect(readBaseline(dir, 'x').snapshots.size).toBe(2);
+    expect(readdirSync(dir)).toEqual(['x']);
+  });
+
+  it('keeps the old baseline when the new one cannot be written', () => {
+    const b = source();
+    const { snapshots: _entries, ...manifest } = b.manifest;
+    writeBaseline(dir, { ...manifest, name: 'x' }, [...b.snapshots.values()]);
+    const before = readFileSync(join(dir, 'x', 'manifest.json'), 'utf8');
+    const broken = [{ ...[...b.snapshots.values()][0], model: { id: '../escape', sha256: 'x', format: 'onnx' } }] as never;
+    expect(() => writeBaseline(dir, { ...manifest, name: 'x' }, broken)).toThrow();
+    expect(readFileSync(join(dir, 'x', 'manifest.json'), 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['x']);
+  });
+
+  it('rejects a name that is not a plain folder name', () => {
+    const { snapshots: _entries, ...manifest } = source().manifest;
+    expect(() => writeBaseline(dir, { ...manifest, name: '../x' }, [])).toThrow(UsageError);
+    expect(existsSync(join(dir, '..', 'x'))).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { diffHashKeys } from '../../src/hash-keys/diff.js';
+import { baseName, matchTasks } from '../../src/hash-keys/match.js';
+import { snapshot } from '../helpers/fixtures.js';
+
+const ctx = { model: 'm', target: 'llvm', baselineLabel: 'a', candidateLabel: 'b' };
+
+describe('baseName', () => {
+  it('drops TVM de-duplication suffixes of every name part', () => {
+    expect(baseName('vm_mod_fused_nn_contrib_conv2d_NCHWc_add_nn_relu_17')).toBe('vm_mod_fused_nn_contrib_conv2d_NCHWc_add_nn_relu');
+    expect(baseName('conv2d13')).toBe('conv2d');
+    expect(baseName('a_1,b2')).toBe('a,b');
+  });
+});
+
+describe('matchTasks on real tasks', () => {
+  const relay = snapshot('v0.19.0', 'squeezenet').stages.hash_keys?.tasks ?? [];
+  const relax25 = snapshot('v0.25.0', 'shufflenet').stages.hash_keys?.tasks ?? [];
+  const relax27 = snapshot('v0.27.0', 'shufflenet').stages.hash_keys?.tasks ?? [];
+
+  it('pairs every task of a snapshot with itself by key', () => {
+    const m = matchTasks(relay, relay);
+    expect(m.pairs.every((p) => p.by === 'key')).toBe(true);
+    expect(m.pairs).toHaveLength(relay.length);
+    expect(m.added).toEqual([]);
+    expect(m.removed).toEqual([]);
+  });
+
+  it('pairs 0.25 and 0.27 ShuffleNet tasks by their identical text when every hash moved', () => {
+    const m = matchTasks(relax25, relax27);
+    expect(m.pairs).toHaveLength(57);
+    expect(new Set(m.pairs.map((p) => p.by))).toEqual(new Set(['text']));
+  });
+
+  it('falls back to name and shapes when key and text both changed', () => {
+    const patched = snapshot('v0.19.0-conv2d-index-order', 'squeezenet').stages.hash_keys?.tasks ?? [];
+    const m = matchTasks(relay, patched);
+    expect(m.pairs.filter((p) => p.by === 'identity')).toHaveLength(18);
+    expect(m.pairs.filter((p) => p.by === 'key')).toHaveLength(5);
+  });
+
+  it('calls a task that is gone removed, and one that appears added', () => {
+    const m = matchTasks(relay, relay.slice(1));
+    expect(m.removed.map((t) => t.name)).toEqual([relay[0]?.name]);
+    const d = diffHashKeys({ tasks: relay.slice(1), status: 'ok' }, { tasks: relay, status: 'ok' }, ctx);
+    expect(d.findings.map((f) => f.rule)).toEqual(['task-added']);
+    expect(d.stats.share).toBe(1);
+  });
+
+  it('counts the share of baseline tasks whose key survived, plain and weighted', () => {
+    const patched = snapshot('v0.19.0-conv2d-index-order', 'squeezenet').stages.hash_keys;
+    const d = diffHashKeys(snapshot('v0.19.0', 'squeezenet').stages.hash_keys ?? { status: 'ok' }, patched ?? { status: 'ok' }, ctx);
+    expect(d.stats).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 5 });
+    expect(d.stats.share).toBeCloseTo(5 / 23, 4);
+    expect(d.stats.weightedShare).toBeLessThan(d.stats.share);
+  });
+});
