@@ -107,6 +107,9 @@ export function readBaseline(dir: string, name: string): Baseline {
   for (const entry of m.snapshots) {
     const file = join(root, entry.file);
     const data = readJson(file, 'baseline snapshot');
+    if (createHash('sha256').update(readFileSync(file)).digest('hex') !== entry.sha256) {
+      throw new InputError(`${file}: content does not match the sha256 in ${manifestFile}`);
+    }
     const bad = validate('urn:tvm-compat:snapshot', data);
     if (bad) throw new InputError(`${file}: invalid snapshot: ${bad}`);
     const s = data as Snapshot;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +29,24 @@ describe('resolveBaselineName', () => {
 });
 
 describe('readBaseline', () => {
-  it('names the corrupt file', () => {
+  it('names a snapshot whose content does not match the manifest', () => {
     cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), join(dir, 'v0.27.0'), { recursive: true });
     const file = join(dir, 'v0.27.0', 'snapshots', 'squeezenet.llvm.json');
-    writeFileSync(file, JSON.stringify({ schemaVersion: 1, stages: {} }));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"weight": 1', '"weight": 2'));
     expect(() => readBaseline(dir, 'v0.27.0')).toThrow(InputError);
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(new RegExp(`^${file}: invalid snapshot: / must have required property`));
+    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${file}: content does not match the sha256 in ${join(dir, 'v0.27.0', 'manifest.json')}`);
+  });
+
+  it('names a snapshot that breaks the schema, with the JSON path', () => {
+    cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), join(dir, 'v0.27.0'), { recursive: true });
+    const file = join(dir, 'v0.27.0', 'snapshots', 'squeezenet.llvm.json');
+    const text = JSON.stringify({ schemaVersion: 1, stages: {} });
+    writeFileSync(file, text);
+    const manifestFile = join(dir, 'v0.27.0', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.snapshots.find((e: { file: string }) => e.file.includes('squeezenet')).sha256 = createHash('sha256').update(text).digest('hex');
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${file}: invalid snapshot: / must have required property 'probeVersion'`);
   });
 
   it('names a manifest that lists a missing snapshot', () => {
