@@ -17,3 +17,6 @@ for name in index-order operand-swap; do
 done
 # The tree lives in a temporary folder: keep the path out of the committed fixture.
 sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json
+
+# A candidate that cannot finish: the probe is killed by --timeout while importing TVM.
+node dist/cli.js baseline create --tvm v0.27 --only squeezenet --timeout 1 --name v0.27.0-timeout-1s --baselines "$out"
