@@ -22,6 +22,7 @@ interface RawCommon {
   model?: string[];
   subset?: string;
   only?: string[];
+  ir?: boolean;
   jobs: number;
   timeout: number;
   cache?: string;
@@ -34,6 +35,7 @@ const common = (o: RawCommon): CommonFlags => ({
   models: o.model,
   subset: o.subset,
   only: o.only,
+  ir: o.ir,
   jobs: o.jobs,
   timeoutMs: o.timeout * 1000,
   cacheDir: o.cache,
@@ -46,6 +48,7 @@ function withCommon(cmd: Command): Command {
     .option('--model <path...>', 'model files (.onnx, .tflite) to use instead of a corpus; inputs are read from the files')
     .option('--subset <name>', 'a model subset named in the corpus, e.g. "ci"')
     .option('--only <ids>', 'comma-separated model ids to keep', splitList)
+    .option('--ir', 'also snapshot and diff the IR: Relay/Relax per phase and lowered TIR (experimental)')
     .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')

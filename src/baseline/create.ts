@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { collectSnapshots, planJobs, type ProgressEvent } from '../check/collect.js';
+import { collectSnapshots, planJobs, stagesFor, type ProgressEvent } from '../check/collect.js';
 import { prepareCorpus, prepareEnv, type CorpusOptions } from '../check/prepare.js';
 import { corpusDigest } from '../corpus/corpus.js';
 import type { Fingerprint } from '../env/fingerprint.js';
@@ -39,7 +39,7 @@ export async function createBaseline(opts: CreateOptions): Promise<CreateResult>
   const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });
   const { env, info, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = await prepareCorpus(opts, env);
-  const runs = await collectSnapshots(env, planJobs(corpus), { jobs: opts.jobs, timeoutMs: opts.timeoutMs, onProgress: opts.onProgress });
+  const runs = await collectSnapshots(env, planJobs(corpus, stagesFor(opts)), { jobs: opts.jobs, timeoutMs: opts.timeoutMs, onProgress: opts.onProgress });
   const name = opts.name ?? defaultBaselineName(info.fingerprint);
   const snapshots = runs.map((r) => r.snapshot);
   const dir = writeBaseline(

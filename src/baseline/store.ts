@@ -6,6 +6,7 @@ import type { Capabilities, Fingerprint } from '../env/fingerprint.js';
 import { InputError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import type { Snapshot } from '../probe/snapshot.js';
+import { BlobDir, compress, dehydrate, type BlobSource } from '../ir-snapshots/blobs.js';
 import { validate } from '../util/schema.js';
 import { toJson } from '../util/fs.js';
 
@@ -38,8 +39,9 @@ export interface Manifest {
 export interface Baseline {
   dir: string;
   manifest: Manifest;
-  /** Keyed by snapshotKey(model, target). */
+  /** Keyed by snapshotKey(model, target). IR texts are in `blobs`. */
   snapshots: Map<string, Snapshot>;
+  blobs: BlobSource;
 }
 
 export const snapshotKey = (model: string, target: string): string => `${model}/${target}`;
@@ -118,7 +120,7 @@ export function readBaseline(dir: string, name: string): Baseline {
     }
     snapshots.set(snapshotKey(entry.model, entry.target), s);
   }
-  return { dir: root, manifest: m, snapshots };
+  return { dir: root, manifest: m, snapshots, blobs: new BlobDir(join(root, 'blobs')) };
 }
 
 /**
@@ -133,6 +135,7 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
   mkdirSync(join(tmp, 'snapshots'), { recursive: true });
   try {
     const entries: SnapshotEntry[] = [];
+    const blobs = new Map<string, string>();
     for (const s of snapshots) {
       const bad = validate('urn:tvm-compat:snapshot', s);
       if (bad) throw new InputError(`snapshot of ${s.model?.id}/${s.target?.id} for baseline ${manifest.name}: ${bad}`);
@@ -140,10 +143,12 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
     }
     for (const s of [...snapshots].sort((a, b) => snapshotKey(a.model.id, a.target.id).localeCompare(snapshotKey(b.model.id, b.target.id)))) {
       const file = `snapshots/${s.model.id}.${s.target.id}.json`;
-      const text = toJson(s);
+      const text = toJson(dehydrate(s, blobs));
       writeFileSync(join(tmp, file), text);
       entries.push({ model: s.model.id, target: s.target.id, file, sha256: createHash('sha256').update(text).digest('hex') });
     }
+    if (blobs.size) mkdirSync(join(tmp, 'blobs'));
+    for (const [sha, text] of blobs) writeFileSync(join(tmp, 'blobs', `${sha}.gz`), compress(text));
     writeFileSync(join(tmp, 'manifest.json'), toJson({ ...manifest, snapshots: entries }));
     const final = join(dir, manifest.name);
     const old = join(dir, `.old-${manifest.name}-${tag}`);

@@ -1,5 +1,6 @@
 import { snapshotKey, type Baseline } from '../baseline/store.js';
 import type { Capabilities, Fingerprint } from '../env/fingerprint.js';
+import { NO_BLOBS, type BlobSource } from '../ir-snapshots/blobs.js';
 import type { Snapshot, TuningSystem } from '../probe/snapshot.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 import { TOOL } from '../version.js';
@@ -14,6 +15,8 @@ export interface CandidateSide {
   fingerprint: Fingerprint;
   capabilities: Capabilities;
   snapshots: Snapshot[];
+  /** IR texts of a stored candidate; a fresh run keeps them inline. */
+  blobs?: BlobSource;
 }
 
 /** The tuning system an environment's tasks are matched by, from what it can import. */
@@ -52,7 +55,7 @@ export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: 
       skipped.push({ model: snapshot.model.id, target: snapshot.target.id, check: 'all', reason: reason ?? 'no baseline snapshot' });
       continue;
     }
-    const cmp = compareSnapshots(base, snapshot, { baseline: name, candidate: cand.label });
+    const cmp = compareSnapshots(base, snapshot, { baseline: name, candidate: cand.label, blobs: { baseline: baseline.blobs, candidate: cand.blobs ?? NO_BLOBS } });
     findings.push(...cmp.findings);
     preExisting.push(...cmp.preExisting);
     skipped.push(...cmp.skipped);

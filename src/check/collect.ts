@@ -15,11 +15,13 @@ export interface CollectOptions {
   signal?: AbortSignal;
 }
 
-/** The stages a check compares today; later concerns append theirs. */
+/** The stages every check runs; `--ir` adds the IR snapshot stage (experimental, see docs). */
 export const CHECK_STAGES: StageName[] = ['frontend', 'hash_keys'];
 
-export function planJobs(corpus: Corpus): ProbeJob[] {
-  return corpus.models.flatMap((model) => corpus.targets.map((target) => ({ model, target, stages: CHECK_STAGES })));
+export const stagesFor = (opts: { ir?: boolean }): StageName[] => (opts.ir ? [...CHECK_STAGES, 'ir'] : CHECK_STAGES);
+
+export function planJobs(corpus: Corpus, stages: StageName[] = CHECK_STAGES): ProbeJob[] {
+  return corpus.models.flatMap((model) => corpus.targets.map((target) => ({ model, target, stages })));
 }
 
 /** Runs every (model, target) job of the corpus in the environment, `jobs` processes at a time. */

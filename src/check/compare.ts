@@ -1,4 +1,6 @@
 import { diffHashKeys } from '../hash-keys/diff.js';
+import type { BlobSource } from '../ir-snapshots/blobs.js';
+import { diffIr } from '../ir-snapshots/diff.js';
 import type { Snapshot, StageRecord, TuningSystem } from '../probe/snapshot.js';
 import type { Finding } from '../rules/types.js';
 import { finding } from './finding.js';
@@ -13,15 +15,17 @@ export interface PairComparison {
   orphanedTasks: number;
 }
 
-export interface Labels {
+export interface Sides {
   baseline: string;
   candidate: string;
+  /** Where each side's IR texts are (a stored baseline keeps them in blobs). */
+  blobs: { baseline: BlobSource; candidate: BlobSource };
 }
 
 const errorText = (s: StageRecord | undefined): string => (s ? (s.message ?? s.reason ?? s.status) : 'missing');
 
 /** Compares the snapshots of one model on one target: stage outcomes first, then hash keys. */
-export function compareSnapshots(base: Snapshot, cand: Snapshot, labels: Labels): PairComparison {
+export function compareSnapshots(base: Snapshot, cand: Snapshot, sides: Sides): PairComparison {
   const model = cand.model.id;
   const target = cand.target.id;
   const where = { model, target };
@@ -37,7 +41,8 @@ export function compareSnapshots(base: Snapshot, cand: Snapshot, labels: Labels)
       tuningSystem: { baseline: base.stages.hash_keys?.kind ?? null, candidate: cand.stages.hash_keys?.kind ?? null },
     },
   };
-  for (const stage of ['import', 'frontend', 'hash_keys'] as const) {
+  for (const stage of ['import', 'frontend', 'hash_keys', 'ir'] as const) {
+    if (!base.stages[stage] && !cand.stages[stage]) continue;
     out.model.stages[stage] = `${base.stages[stage]?.status ?? 'missing'}/${cand.stages[stage]?.status ?? 'missing'}`;
   }
 
@@ -73,14 +78,22 @@ export function compareSnapshots(base: Snapshot, cand: Snapshot, labels: Labels)
     return out;
   }
 
+  compareHashKeys(base, cand, sides, out);
+  compareIr(base, cand, sides, out);
+  return out;
+}
+
+function compareHashKeys(base: Snapshot, cand: Snapshot, sides: Sides, out: PairComparison): void {
+  const where = { model: out.model.model, target: out.model.target };
   const bk = base.stages.hash_keys;
   const ck = cand.stages.hash_keys;
+  if (!bk && !ck) return;
   if (bk?.status === 'ok' && ck?.status === 'ok') {
     if (bk.kind !== ck.kind) {
       out.orphanedTasks = bk.tasks?.length ?? 0;
-      return out;
+      return;
     }
-    const diff = diffHashKeys(bk, ck, { ...where, baselineLabel: labels.baseline, candidateLabel: labels.candidate });
+    const diff = diffHashKeys(bk, ck, { ...where, baselineLabel: sides.baseline, candidateLabel: sides.candidate });
     out.findings.push(...diff.findings);
     out.model.keys = diff.stats;
   } else if (bk?.status === 'ok' && ck?.status === 'error') {
@@ -90,7 +103,33 @@ export function compareSnapshots(base: Snapshot, cand: Snapshot, labels: Labels)
   } else {
     out.skipped.push({ ...where, check: 'hash-keys', reason: `task extraction did not run on both sides (baseline: ${errorText(bk)}, candidate: ${errorText(ck)})` });
   }
-  return out;
+}
+
+function compareIr(base: Snapshot, cand: Snapshot, sides: Sides, out: PairComparison): void {
+  const where = { model: out.model.model, target: out.model.target };
+  const bi = base.stages.ir;
+  const ci = cand.stages.ir;
+  if (!bi || !ci) {
+    if (bi || ci) out.skipped.push({ ...where, check: 'ir', reason: `IR was collected on one side only (baseline: ${bi?.status ?? 'not collected'}, candidate: ${ci?.status ?? 'not collected'})` });
+    return;
+  }
+  if (base.era !== cand.era) {
+    out.skipped.push({ ...where, check: 'ir', reason: `${base.era} IR and ${cand.era} IR are not comparable` });
+    return;
+  }
+  if (bi.status === 'ok' && ci.status === 'error') {
+    out.findings.push(finding('ir-failed', { ...where, subject: 'ir', args: { error: errorText(ci) } }));
+  } else if (bi.status === 'error' && ci.status === 'error') {
+    out.preExisting.push({ ...where, stage: 'ir', baselineError: errorText(bi), candidateError: errorText(ci) });
+  }
+  // A partial collection (status error) still carries the phases that succeeded: compare those.
+  if (bi.functions && ci.functions) {
+    const diff = diffIr(bi, ci, sides.blobs, { ...where, baselineLabel: sides.baseline, candidateLabel: sides.candidate });
+    out.findings.push(...diff.findings);
+    out.model.ir = diff.stats;
+  } else if (bi.status !== 'error' || ci.status !== 'error') {
+    out.skipped.push({ ...where, check: 'ir', reason: `IR missing (baseline: ${errorText(bi)}, candidate: ${errorText(ci)})` });
+  }
 }
 
 /** One finding for the whole check when the tuning system itself changed between the two. */

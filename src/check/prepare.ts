@@ -15,6 +15,8 @@ export interface CorpusOptions {
   subset?: string;
   /** Model ids to keep. */
   only?: string[];
+  /** Also collect IR snapshots (Relay/Relax/TIR per phase). */
+  ir?: boolean;
 }
 
 export interface EnvOptions {

@@ -1,7 +1,7 @@
 import { readBaseline, resolveBaselineName } from '../baseline/store.js';
 import { parseEnvSpec } from '../env/spec.js';
 import { assembleResult, notComparable } from './assemble.js';
-import { collectSnapshots, planJobs, type ProgressEvent } from './collect.js';
+import { collectSnapshots, planJobs, stagesFor, type ProgressEvent } from './collect.js';
 import { prepareCorpus, prepareEnv, type CorpusOptions } from './prepare.js';
 import type { CheckResult } from './types.js';
 
@@ -29,7 +29,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const { env, info } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = await prepareCorpus(opts, env);
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
-  const jobs = planJobs(corpus).map((job) => ({ job, reason: notComparable(baseline, job.model.id, job.target.id, job.model.sha256) }));
+  const jobs = planJobs(corpus, stagesFor(opts)).map((job) => ({ job, reason: notComparable(baseline, job.model.id, job.target.id, job.model.sha256) }));
   const comparable = jobs.filter((j) => !j.reason).map((j) => j.job);
   const runs = await collectSnapshots(env, comparable, { jobs: opts.jobs, timeoutMs: opts.timeoutMs, onProgress: opts.onProgress, signal: opts.signal });
   const notRun = jobs.flatMap(({ job, reason }) => (reason ? [{ model: job.model.id, target: job.target.id, check: 'all', reason }] : []));
@@ -48,7 +48,7 @@ export function diffBaselines(baselinesDir: string, from: string, to: string): C
   const ids = new Set([...cand.snapshots.values()].map((s) => s.model.id));
   return assembleResult(
     base,
-    { label: cand.manifest.name, fingerprint: cand.manifest.fingerprint, capabilities: cand.manifest.capabilities, snapshots: [...cand.snapshots.values()] },
+    { label: cand.manifest.name, fingerprint: cand.manifest.fingerprint, capabilities: cand.manifest.capabilities, snapshots: [...cand.snapshots.values()], blobs: cand.blobs },
     { models: ids.size, targets: cand.manifest.corpus.targets.map((t) => t.id) },
   );
 }

@@ -1,4 +1,5 @@
 import type { KeyStats } from '../hash-keys/diff.js';
+import type { IrStats } from '../ir-snapshots/diff.js';
 import type { EnvChange } from './environment.js';
 import type { TuningSystem } from '../probe/snapshot.js';
 import type { Finding, Severity } from '../rules/types.js';
@@ -29,6 +30,8 @@ export interface ModelResult {
   tuningSystem: { baseline: TuningSystem | null; candidate: TuningSystem | null };
   /** Present when both sides extracted tasks with the same tuning system. */
   keys?: KeyStats;
+  /** Present when both sides collected IR of the same era. */
+  ir?: IrStats;
 }
 
 export interface EnvSummary {

@@ -8,6 +8,7 @@ export interface CommonFlags {
   models?: string[];
   subset?: string;
   only?: string[];
+  ir?: boolean;
   jobs: number;
   timeoutMs: number;
   cacheDir?: string;

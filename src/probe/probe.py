@@ -216,6 +216,9 @@ def main(argv):
     if "hash_keys" in wanted:
         collector = load_collector("hash-keys")
         run_stage("hash_keys", collector.collect, ["frontend"])
+    if "ir" in wanted:
+        collector = load_collector("ir-snapshots")
+        run_stage("ir", collector.collect, ["frontend"])
 
     finish()
     return 0

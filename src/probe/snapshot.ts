@@ -1,10 +1,10 @@
 /** A probe snapshot: one model on one target in one TVM environment (see snapshot.schema.json). */
 export type StageStatus = 'ok' | 'error' | 'not_run' | 'skipped';
 
-export type StageName = 'import' | 'frontend' | 'hash_keys';
+export type StageName = 'import' | 'frontend' | 'hash_keys' | 'ir';
 
 /** Stages in the order the probe runs them; later stages need earlier ones. */
-export const STAGES: readonly StageName[] = ['import', 'frontend', 'hash_keys'];
+export const STAGES: readonly StageName[] = ['import', 'frontend', 'hash_keys', 'ir'];
 
 export interface StageRecord {
   status: StageStatus;
@@ -44,6 +44,47 @@ export interface HashKeysStage extends StageRecord {
   tasks?: HashKeyTask[];
 }
 
+export type IrPhase = 'import' | 'optimized' | 'lowered';
+
+export interface IrFunction {
+  name: string;
+  phase: IrPhase;
+  kind: 'relay' | 'relax' | 'tir';
+  /** Structural hash inside that TVM: equal within one version, not comparable across versions. */
+  hash: string;
+  /** Inline in a fresh run; a stored baseline keeps it in a blob named by textSha. */
+  text?: string;
+  textSha?: string;
+}
+
+export interface IrModule {
+  phase: IrPhase;
+  /** Sorted operator names used by the module. */
+  ops: string[];
+  /** tvm.ir.save_json with tvm_version masked; null when it could not be saved (see jsonError). */
+  json?: string | null;
+  jsonSha?: string;
+  jsonError?: string;
+}
+
+export interface CrossLoad {
+  phase: IrPhase;
+  /** tvm.ir.load_json accepted the baseline's JSON. */
+  loads: boolean;
+  error?: string;
+  /** The loaded module is structurally equal to this TVM's own module of that phase. */
+  structuralEqual?: boolean | null;
+}
+
+export interface IrStage extends StageRecord {
+  lowering?: string | null;
+  functions?: IrFunction[];
+  modules?: IrModule[];
+  crossLoad?: CrossLoad[];
+  /** Phases that raised; what came before them is kept. */
+  errors?: { phase: IrPhase; type: string; message: string }[];
+}
+
 export interface Snapshot {
   schemaVersion: 1;
   probeVersion: string;
@@ -54,5 +95,6 @@ export interface Snapshot {
     import: StageRecord;
     frontend?: StageRecord;
     hash_keys?: HashKeysStage;
+    ir?: IrStage;
   };
 }

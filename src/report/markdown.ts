@@ -20,7 +20,7 @@ export function renderMarkdown(result: CheckResult): string {
     out.push('');
     const withDiff = list.filter((f) => f.evidence?.diff);
     if (withDiff.length) {
-      out.push(`<details><summary>Diffs of the text each changed key is computed over (${withDiff.length})</summary>`, '');
+      out.push(`<details><summary>Diffs (${withDiff.length})</summary>`, '');
       for (const f of withDiff) out.push(`**${esc(where(f))}: ${esc(f.subject)}**`, '', '```diff', f.evidence?.diff ?? '', '```', '');
       out.push('</details>', '');
     }

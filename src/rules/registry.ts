@@ -1,10 +1,11 @@
 import { FRONTEND_RULES } from '../frontend/rules.js';
 import { HASH_KEY_RULES } from '../hash-keys/rules.js';
+import { IR_RULES } from '../ir-snapshots/rules.js';
 import { PROBE_RULES } from '../probe/rules.js';
 import type { Finding, RuleDefinition } from './types.js';
 
 /** Every rule, once. Rule ids are public API: deprecate, never delete. */
-export const RULES: readonly RuleDefinition[] = [...PROBE_RULES, ...FRONTEND_RULES, ...HASH_KEY_RULES];
+export const RULES: readonly RuleDefinition[] = [...PROBE_RULES, ...FRONTEND_RULES, ...HASH_KEY_RULES, ...IR_RULES];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 

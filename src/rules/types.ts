@@ -4,7 +4,7 @@ export type Severity = 'breaking' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['breaking', 'warning', 'info'];
 
 /** The folder of src/ that owns a rule. */
-export type Concern = 'probe' | 'frontend' | 'hash-keys';
+export type Concern = 'probe' | 'frontend' | 'hash-keys' | 'ir-snapshots';
 
 export interface Finding {
   /** Rule id: public API, stable across releases. */

@@ -5,6 +5,7 @@ import { srcPath } from '../paths.js';
 /** Every committed JSON schema, by $id; cross-references between them resolve through this one Ajv. */
 const SCHEMA_FILES = [
   'hash-keys/schema.json',
+  'ir-snapshots/schema.json',
   'probe/snapshot.schema.json',
   'corpus/corpus.schema.json',
   'baseline/manifest.schema.json',
@@ -23,6 +24,7 @@ function instance(): Ajv {
 
 export type SchemaId =
   | 'urn:tvm-compat:hash-keys'
+  | 'urn:tvm-compat:ir'
   | 'urn:tvm-compat:snapshot'
   | 'urn:tvm-compat:corpus'
   | 'urn:tvm-compat:manifest';

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { InputError } from '../errors.js';
+import type { IrFunction, IrModule, Snapshot } from '../probe/snapshot.js';
+
+/**
+ * Large IR texts live outside snapshots, gzip-compressed and named by the sha256 of their text,
+ * so a function that is identical in several models (or baselines) is stored once and a diff
+ * reads only the texts whose hashes differ. gzip over zstd: node:zlib has it on Node 20.
+ */
+export interface BlobSource {
+  get(sha: string): string;
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Blobs of a stored baseline: blobs/<sha256>.gz, read on first use. */
+export class BlobDir implements BlobSource {
+  private readonly cache = new Map<string, string>();
+  constructor(readonly dir: string) {}
+
+  get(sha: string): string {
+    let text = this.cache.get(sha);
+    if (text === undefined) {
+      const file = join(this.dir, `${sha}.gz`);
+      if (!existsSync(file)) throw new InputError(`${file}: IR blob is missing`);
+      text = gunzipSync(readFileSync(file)).toString('utf8');
+      if (sha256(text) !== sha) throw new InputError(`${file}: IR blob content does not match its name`);
+      this.cache.set(sha, text);
+    }
+    return text;
+  }
+}
+
+/** A fresh run keeps texts inline; nothing to look up. */
+export const NO_BLOBS: BlobSource = {
+  get(sha: string): string {
+    throw new Error(`no blob store to read ${sha} from`);
+  },
+};
+
+export const functionText = (f: IrFunction, blobs: BlobSource): string => f.text ?? (f.textSha ? blobs.get(f.textSha) : '');
+
+export const moduleJson = (m: IrModule, blobs: BlobSource): string | null => m.json ?? (m.jsonSha ? blobs.get(m.jsonSha) : null);
+
+/** Moves IR texts out of a snapshot into `blobs` (sha → text); returns the snapshot as stored. */
+export function dehydrate(snapshot: Snapshot, blobs: Map<string, string>): Snapshot {
+  const ir = snapshot.stages.ir;
+  if (!ir?.functions && !ir?.modules) return snapshot;
+  const keep = (text: string): string => {
+    const sha = sha256(text);
+    blobs.set(sha, text);
+    return sha;
+  };
+  return {
+    ...snapshot,
+    stages: {
+      ...snapshot.stages,
+      ir: {
+        ...ir,
+        functions: ir.functions?.map(({ text, ...f }) => (text === undefined ? f : { ...f, textSha: keep(text) })),
+        modules: ir.modules?.map(({ json, ...m }) => (typeof json === 'string' ? { ...m, jsonSha: keep(json) } : { ...m, json })),
+      },
+    },
+  };
+}
+
+/** gzip at a fixed level with no file name or time in the header: the same text gives the same bytes. */
+export const compress = (text: string): Buffer => gzipSync(Buffer.from(text, 'utf8'), { level: 9 });

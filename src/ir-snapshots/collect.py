@@ -1,0 +1,347 @@
+"""IR snapshot collector: the model's IR at each compilation phase, as text, JSON and hashes.
+
+Relay era: the imported module, the module after relay.optimize (opt_level=3, params bound) and
+the TIR of every primitive function as lowered by the graph executor codegen (te_compiler as a
+fallback). Relax era: the imported module, the module after LegalizeOps > AnnotateTIROpPattern >
+FuseOps > FuseTIR, and the TIR PrimFuncs of that fused module.
+
+Everything is computed inside the TVM under test (hashes included). Only what would make two runs
+of one TVM differ is normalised here (object addresses, span comments); the TypeScript side
+normalises further for cross-version comparison. Output is sorted and JSON-serialisable.
+
+Runs on Python 3.7 to 3.11 with the standard library and tvm only.
+"""
+import hashlib
+import importlib
+import importlib.util
+import re
+import subprocess
+import sys
+
+RELAX_PIPELINE = ["LegalizeOps", "AnnotateTIROpPattern", "FuseOps", "FuseTIR"]
+VERSION_MASK = "<tvm_version>"
+
+# Object addresses: Relay prints Target(id=55f1cd7ac310, ...) for virtual devices; other printers
+# may print 0x7f... pointers. TIR constants are printed in decimal, so a long hex word is an address.
+_TARGET_ID = re.compile(r"\bTarget\(id=[0-9a-fA-F]+")
+_HEX_ADDR = re.compile(r"\b0x[0-9a-fA-F]{9,16}\b")
+# Relay text: "/* ty=Tensor[...] span=node_name:0:0 */" - the span is a source location.
+_SPAN = re.compile(r"\s+span=[^\n]*?:\d+:\d+(?=\s*\*/)")
+# save_json: {"attrs": {"tvm_version": "0.19.0"}} (legacy) / {"metadata": {"tvm_version": ...}} (ffi).
+_JSON_VERSION = re.compile(r'("tvm_version"\s*:\s*)"[^"]*"')
+
+
+def normalise_text(text):
+    text = _TARGET_ID.sub("Target(id=<addr>", text)
+    text = _HEX_ADDR.sub("0x<addr>", text)
+    return _SPAN.sub("", text)
+
+
+# Tensor payloads (weights bound as constants) are base64 strings in either JSON format; kept,
+# they make a snapshot of resnet50 hundreds of MB. Each is replaced by its digest and length.
+_BLOB = re.compile(r'"([A-Za-z0-9+/=]{%d,})"' % 256)
+
+
+def _blob_digest(match):
+    data = match.group(1)
+    return '"<tensor sha256=%s chars=%d>"' % (hashlib.sha256(data.encode("ascii")).hexdigest(), len(data))
+
+
+def mask_json(json_text):
+    json_text = _JSON_VERSION.sub(lambda m: m.group(1) + '"' + VERSION_MASK + '"', json_text)
+    return _BLOB.sub(_blob_digest, json_text)
+
+
+def _structural_hash():
+    import tvm
+
+    fn = getattr(tvm.ir, "structural_hash", None)
+    if fn is not None:
+        return fn
+    import tvm_ffi
+
+    return tvm_ffi.structural_hash
+
+
+def _tir_module():
+    for name in ("tvm.tir", "tvm.tirx"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError("no TIR module (tried tvm.tir, tvm.tirx)")
+
+
+def _error(phase, exc):
+    message = str(exc).strip().splitlines()
+    return {"phase": phase, "type": type(exc).__name__, "message": (message[-1] if message else "")[:500]}
+
+
+_SAVE_JSON_OK = []
+
+
+def _save_json_usable():
+    """Whether tvm.ir.save_json survives an object with a dtype field, tried in a child process.
+
+    tvm 0.27.0.post1 with apache-tvm-ffi 0.1.15.post2 segfaults in ToJSONGraph on any object with
+    a DataType field (PrimType, IntImm, so every IRModule); with 0.1.14.post0 it works. A segfault
+    would kill the probe, so the call is tried where a crash costs nothing.
+    """
+    if not _SAVE_JSON_OK and importlib.util.find_spec("tvm_ffi") is None:
+        _SAVE_JSON_OK.append(None)  # the legacy FFI (TVM <= 0.20) has no ToJSONGraph
+    if not _SAVE_JSON_OK:
+        code = "import sys\nsys.path[:0] = %r\nimport tvm, tvm.ir\ntvm.ir.save_json(tvm.ir.PrimType('int32'))\n" % (
+            list(sys.path),
+        )
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300
+            )
+            if proc.returncode == 0:
+                _SAVE_JSON_OK.append(None)
+            else:
+                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+                why = "tvm.ir.save_json(PrimType) exited with status %d in a child process" % proc.returncode
+                if proc.returncode < 0:
+                    why = "tvm.ir.save_json(PrimType) died of signal %d in a child process" % -proc.returncode
+                first = [line for line in tail if "Segfault" in line or "Error" in line]
+                _SAVE_JSON_OK.append(why + (": " + first[0].strip() if first else ""))
+        except Exception as exc:  # no subprocess (sandbox), a timeout: do not risk the probe
+            _SAVE_JSON_OK.append("save_json self-test could not run: %s" % exc)
+    return _SAVE_JSON_OK[0]
+
+
+def _module_record(phase, mod, ops):
+    import tvm
+
+    record = {"phase": phase, "ops": sorted(set(ops)), "json": None}
+    broken = _save_json_usable()
+    if broken is not None:
+        record["jsonError"] = broken
+        return record
+    try:
+        record["json"] = mask_json(tvm.ir.save_json(mod))
+    except Exception as exc:
+        record["jsonError"] = "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])
+    return record
+
+
+def _function(name, phase, kind, func, text, shash):
+    # map_free_vars: a function taken out of its module has free GlobalVars (the callees of a
+    # fused Relax main), which are otherwise hashed by address: a different hash every process.
+    # Mapped, they hash by order of first use; their names are in the text.
+    digest = str(shash(func, map_free_vars=True))
+    return {"name": name, "phase": phase, "kind": kind, "hash": digest, "text": normalise_text(text)}
+
+
+def _script(obj, name):
+    """TVMScript of one function, printed under its global name (else it is printed as "main")."""
+    for kwargs in ({"name": name, "show_meta": False}, {"show_meta": False}, {}):
+        try:
+            return obj.script(**kwargs)
+        except TypeError:
+            continue
+    return str(obj)
+
+
+def _sorted_output(functions, modules, lowering, errors):
+    phase_order = {"import": 0, "optimized": 1, "lowered": 2}
+    out = {
+        "functions": sorted(functions, key=lambda f: (phase_order.get(f["phase"], 9), f["name"], f["kind"])),
+        "modules": sorted(modules, key=lambda m: phase_order.get(m["phase"], 9)),
+        "lowering": lowering,
+    }
+    if errors:
+        # The stage failed part-way: what was collected before the failure is kept.
+        out.update(status="error", type=errors[0]["type"], message="%s: %s" % (errors[0]["phase"], errors[0]["message"]))
+        out["errors"] = errors
+    return out
+
+
+# --- Relay era ---------------------------------------------------------------------------------
+
+
+def _relay_ops(mod):
+    import tvm
+    from tvm import relay
+
+    names = set()
+
+    def visit(node):
+        if isinstance(node, tvm.ir.Op):
+            names.add(str(node.name))
+
+    for _, func in mod.functions.items():
+        if isinstance(func, relay.Function):
+            relay.analysis.post_order_visit(func, visit)
+    return names
+
+
+def _relay_functions(mod, phase, shash):
+    from tvm import relay
+
+    out = []
+    for gv, func in mod.functions.items():
+        if isinstance(func, relay.Function):
+            out.append(_function(str(gv.name_hint), phase, "relay", func, func.astext(show_meta_data=False), shash))
+    return out
+
+
+def _lowered_prim_funcs(lowered, shash, tir):
+    """lowered: an IRModule, or a Map from Target to IRModule (graph executor codegen)."""
+    import tvm
+
+    modules = []
+    if isinstance(lowered, tvm.ir.IRModule):
+        modules.append((None, lowered))
+    else:
+        for target, sub in lowered.items():
+            modules.append((str(target), sub))
+    out = []
+    for target, sub in modules:
+        for gv, func in sub.functions.items():
+            if isinstance(func, tir.PrimFunc):
+                name = str(gv.name_hint)
+                if len(modules) > 1:
+                    name = "%s@%s" % (name, target)
+                out.append(_function(name, "lowered", "tir", func, _script(func, str(gv.name_hint)), shash))
+    return out
+
+
+def _relay_lower_graph_codegen(opt_mod, target):
+    from tvm.relay.backend import graph_executor_codegen
+
+    codegen = graph_executor_codegen.GraphExecutorCodegen(None, target)
+    _, lowered, _ = codegen.codegen(opt_mod, opt_mod["main"])
+    return lowered
+
+
+def _relay_lower_te_compiler(opt_mod, target):
+    """Fallback: lower each primitive function of the optimized main on its own."""
+    import tvm
+    from tvm import relay
+    from tvm.relay.backend import te_compiler
+
+    prims = []
+
+    def visit(node):
+        if isinstance(node, relay.Function) and node.attrs is not None and "Primitive" in node.attrs.keys():
+            if int(node.attrs["Primitive"]) == 1:
+                prims.append(node)
+
+    relay.analysis.post_order_visit(opt_mod["main"], visit)
+    compiler = te_compiler.get()
+    compiler.clear()
+    merged = {}
+    for prim in prims:
+        cached = compiler.lower(prim, target)
+        for gv, func in cached.funcs.functions.items():
+            merged[str(gv.name_hint)] = func
+    return tvm.ir.IRModule(merged)
+
+
+def _relay_collect(ctx):
+    import tvm
+    from tvm import relay
+
+    tir = _tir_module()
+    shash = _structural_hash()
+    target = tvm.target.Target(ctx["target"]["target"])
+    mod = ctx["mod"]
+    functions, modules, errors = [], [], []
+    lowering = None
+
+    functions += _relay_functions(mod, "import", shash)
+    modules.append(_module_record("import", mod, _relay_ops(mod)))
+
+    try:
+        with tvm.transform.PassContext(opt_level=3):
+            opt_mod, _ = relay.optimize(mod, target=target, params=ctx["params"])
+    except Exception as exc:
+        errors.append(_error("optimized", exc))
+        return _sorted_output(functions, modules, lowering, errors)
+    functions += _relay_functions(opt_mod, "optimized", shash)
+    modules.append(_module_record("optimized", opt_mod, _relay_ops(opt_mod)))
+
+    attempts = [
+        ("relay.backend.graph_executor_codegen.GraphExecutorCodegen", _relay_lower_graph_codegen),
+        ("relay.backend.te_compiler.lower", _relay_lower_te_compiler),
+    ]
+    failures = []
+    for name, lower in attempts:
+        try:
+            with tvm.transform.PassContext(opt_level=3):
+                lowered = lower(opt_mod, target)
+            functions += _lowered_prim_funcs(lowered, shash, tir)
+            lowering = name
+            break
+        except Exception as exc:
+            failures.append(_error("lowered", exc))
+    if lowering is None:
+        errors += failures
+    elif failures:
+        # The fallback was used: say why the preferred lowering did not work.
+        lowering = normalise_text("%s (after %s failed: %s)" % (lowering, attempts[0][0], failures[0]["message"]))
+    return _sorted_output(functions, modules, lowering, errors)
+
+
+# --- Relax era ---------------------------------------------------------------------------------
+
+
+def _relax_ops(mod):
+    import tvm
+    from tvm import relax
+
+    names = set()
+
+    def visit(node):
+        if isinstance(node, tvm.ir.Op):
+            names.add(str(node.name))
+
+    for _, func in mod.functions.items():
+        if isinstance(func, relax.Function):
+            relax.analysis.post_order_visit(func, visit)
+    return names
+
+
+def _relax_functions(mod, phase, shash, tir):
+    from tvm import relax
+
+    out = []
+    for gv, func in mod.functions.items():
+        name = str(gv.name_hint)
+        if isinstance(func, relax.Function):
+            out.append(_function(name, phase, "relax", func, _script(func, name), shash))
+        elif isinstance(func, tir.PrimFunc) and phase != "import":
+            out.append(_function(name, "lowered", "tir", func, _script(func, str(gv.name_hint)), shash))
+    return out
+
+
+def _relax_collect(ctx):
+    import tvm
+    from tvm import relax
+
+    tir = _tir_module()
+    shash = _structural_hash()
+    mod = ctx["mod"]
+    functions, modules, errors = [], [], []
+
+    functions += _relax_functions(mod, "import", shash, tir)
+    modules.append(_module_record("import", mod, _relax_ops(mod)))
+
+    try:
+        seq = tvm.transform.Sequential([getattr(relax.transform, name)() for name in RELAX_PIPELINE])
+        with tvm.transform.PassContext(opt_level=3):
+            fused = seq(mod)
+    except Exception as exc:
+        errors.append(_error("optimized", exc))
+        return _sorted_output(functions, modules, None, errors)
+    functions += _relax_functions(fused, "optimized", shash, tir)
+    modules.append(_module_record("optimized", fused, _relax_ops(fused)))
+    return _sorted_output(functions, modules, "relax.transform:" + ">".join(RELAX_PIPELINE), errors)
+
+
+def collect(ctx):
+    if ctx["era"] == "relay":
+        return _relay_collect(ctx)
+    return _relax_collect(ctx)
