@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
-import type { IrFunction, IrModule, Snapshot } from '../probe/snapshot.js';
+import type { IrFunction, Snapshot } from '../probe/snapshot.js';
 
 /**
  * Large IR texts live outside snapshots, gzip-compressed and named by the sha256 of their text,
@@ -42,8 +42,6 @@ export const NO_BLOBS: BlobSource = {
 };
 
 export const functionText = (f: IrFunction, blobs: BlobSource): string => f.text ?? (f.textSha ? blobs.get(f.textSha) : '');
-
-export const moduleJson = (m: IrModule, blobs: BlobSource): string | null => m.json ?? (m.jsonSha ? blobs.get(m.jsonSha) : null);
 
 /** Moves IR texts out of a snapshot into `blobs` (sha → text); returns the snapshot as stored. */
 export function dehydrate(snapshot: Snapshot, blobs: Map<string, string>): Snapshot {

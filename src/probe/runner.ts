@@ -55,7 +55,7 @@ export async function runProbe(env: PythonEnv, job: ProbeJob, opts: RunOptions):
     await mkdir(home);
     const jobFile = join(dir, 'job.json');
     const outFile = join(dir, 'snapshot.json');
-    await writeFile(jobFile, JSON.stringify({ ...job, stages: job.stages }));
+    await writeFile(jobFile, JSON.stringify(job));
     let result;
     try {
       result = await execa(env.python, [srcPath('probe', 'probe.py'), jobFile, outFile], {

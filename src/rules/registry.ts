@@ -21,5 +21,3 @@ function fill(template: string, f: Finding): string {
 }
 
 export const formatMessage = (f: Finding): string => fill(getRule(f.rule).message, f);
-
-export const formatUpgradeNote = (f: Finding): string => fill(getRule(f.rule).upgradeNote, f);
