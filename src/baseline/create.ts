@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { collectSnapshots, planJobs, stagesFor, type ProgressEvent } from '../check/collect.js';
-import { prepareCorpus, prepareEnv, type CorpusOptions } from '../check/prepare.js';
+import { checkInputs, prepareCorpus, prepareEnv, type CorpusOptions } from '../check/prepare.js';
 import { corpusDigest } from '../corpus/corpus.js';
 import type { Fingerprint } from '../env/fingerprint.js';
 import { UsageError } from '../errors.js';
@@ -36,6 +36,7 @@ export function defaultBaselineName(fp: Fingerprint): string {
 
 export async function createBaseline(opts: CreateOptions): Promise<CreateResult> {
   const started = Date.now();
+  checkInputs(opts.tvm, opts);
   const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });
   const { env, info, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = await prepareCorpus(opts, env);

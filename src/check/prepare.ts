@@ -1,5 +1,5 @@
 import { DEFAULT_CORPUS, loadCorpus, selectModels, type Corpus } from '../corpus/corpus.js';
-import { corpusFromPaths } from '../corpus/from-paths.js';
+import { checkModelPaths, corpusFromPaths } from '../corpus/from-paths.js';
 import { inspectEnv, type EnvInfo } from '../env/fingerprint.js';
 import { newestRelease } from '../env/releases.js';
 import { resolveEnv, type PythonEnv } from '../env/resolve.js';
@@ -22,6 +22,12 @@ export interface CorpusOptions {
 export interface EnvOptions {
   cacheDir?: string;
   onMessage?: (text: string) => void;
+}
+
+/** Input errors that need no TVM: the spec parses, model files exist. Run before provisioning. */
+export function checkInputs(spec: string | undefined, corpus: CorpusOptions): void {
+  if (spec) parseEnvSpec(spec);
+  if (corpus.models?.length) checkModelPaths(corpus.models);
 }
 
 /** Resolves, provisions and fingerprints an environment; no spec means the newest release. */

@@ -1,8 +1,7 @@
 import { readBaseline, resolveBaselineName } from '../baseline/store.js';
-import { parseEnvSpec } from '../env/spec.js';
 import { assembleResult, notComparable } from './assemble.js';
 import { collectSnapshots, planJobs, stagesFor, type ProgressEvent } from './collect.js';
-import { prepareCorpus, prepareEnv, type CorpusOptions } from './prepare.js';
+import { checkInputs, prepareCorpus, prepareEnv, type CorpusOptions } from './prepare.js';
 import type { CheckResult } from './types.js';
 
 export interface CheckOptions extends CorpusOptions {
@@ -20,8 +19,7 @@ export interface CheckOptions extends CorpusOptions {
 
 /** Runs the candidate on the corpus and diffs it against a stored baseline. */
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
-  // A spec that does not parse is a usage error before any baseline is read or env is built.
-  if (opts.tvm) parseEnvSpec(opts.tvm);
+  checkInputs(opts.tvm, opts);
   const name = resolveBaselineName(opts.baselinesDir, opts.against);
   const baseline = readBaseline(opts.baselinesDir, name);
   const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });

@@ -13,17 +13,23 @@ interface Inspected {
   error?: string;
 }
 
-/** A corpus made of model files given on the command line; inputs are read from the models in `env`. */
-export async function corpusFromPaths(paths: string[], env: PythonEnv): Promise<Corpus> {
-  const files = paths.map((p) => resolve(p));
-  for (const f of files) {
+/** Model files must exist and be ONNX or TFLite; checked before any environment is built. */
+export function checkModelPaths(paths: string[]): string[] {
+  return paths.map((p) => {
+    const f = resolve(p);
     if (!/\.(onnx|tflite)$/.test(f)) throw new InputError(`${f}: a model must be an .onnx or .tflite file`);
     try {
       sha256File(f);
     } catch {
       throw new InputError(`${f}: model file cannot be read`);
     }
-  }
+    return f;
+  });
+}
+
+/** A corpus made of model files given on the command line; inputs are read from the models in `env`. */
+export async function corpusFromPaths(paths: string[], env: PythonEnv): Promise<Corpus> {
+  const files = checkModelPaths(paths);
   let stdout: string;
   try {
     ({ stdout } = await execa(env.python, [srcPath('corpus', 'inspect_model.py'), ...files], { env: { ...env.env }, timeout: 120_000 }));

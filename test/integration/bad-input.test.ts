@@ -47,6 +47,13 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/v0\.10.*Python.*(docker|python:)/);
   });
 
+  it('exits 2 naming a model file that does not exist, before building any environment', async () => {
+    const missing = join(dir, 'no-such-model.onnx');
+    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'pip:tvm-compat-no-such-package==0.0.1', '--model', missing]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`compat: ${missing}: model file cannot be read\n`);
+  });
+
   it('exits 2 for a spec that does not parse', async () => {
     const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'nonsense']);
     expect(r.exitCode).toBe(2);
