@@ -51,7 +51,7 @@ describe('bad input', () => {
     const missing = join(dir, 'no-such-model.onnx');
     const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'pip:tvm-compat-no-such-package==0.0.1', '--model', missing]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe(`compat: ${missing}: model file cannot be read\n`);
+    expect(r.stderr).toBe(`compat: ${missing}: model file cannot be read`);
   });
 
   it('exits 2 for a spec that does not parse', async () => {
