@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
@@ -8,7 +8,7 @@ import { packageRoot } from '../paths.js';
 import type { Snapshot } from '../probe/snapshot.js';
 import { BlobDir, compress, dehydrate, type BlobSource } from '../ir-snapshots/blobs.js';
 import { validate } from '../util/schema.js';
-import { toJson } from '../util/fs.js';
+import { sha256, toJson } from '../util/fs.js';
 
 export const DEFAULT_BASELINES = resolve(packageRoot, 'baselines');
 
@@ -83,7 +83,8 @@ export function resolveBaselineName(dir: string, against: string): string {
   throw new UsageError(`no baseline matches "${against}" in ${dir} (stored: ${list})`);
 }
 
-function readJson(file: string, what: string): unknown {
+/** Parsed JSON and the sha256 of the bytes it came from: each file is read once. */
+function readJson(file: string, what: string): { data: unknown; sha: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -91,7 +92,7 @@ function readJson(file: string, what: string): unknown {
     throw new InputError(`${file}: ${what} is missing or unreadable`);
   }
   try {
-    return JSON.parse(text);
+    return { data: JSON.parse(text), sha: sha256(text) };
   } catch (err) {
     throw new InputError(`${file}: ${what} is not valid JSON (${(err as Error).message})`);
   }
@@ -101,15 +102,15 @@ function readJson(file: string, what: string): unknown {
 export function readBaseline(dir: string, name: string): Baseline {
   const root = join(dir, name);
   const manifestFile = join(root, 'manifest.json');
-  const manifest = readJson(manifestFile, 'baseline manifest');
+  const { data: manifest } = readJson(manifestFile, 'baseline manifest');
   const problem = validate('urn:tvm-compat:manifest', manifest);
   if (problem) throw new InputError(`${manifestFile}: invalid baseline manifest: ${problem}`);
   const m = manifest as Manifest;
   const snapshots = new Map<string, Snapshot>();
   for (const entry of m.snapshots) {
     const file = join(root, entry.file);
-    const data = readJson(file, 'baseline snapshot');
-    if (createHash('sha256').update(readFileSync(file)).digest('hex') !== entry.sha256) {
+    const { data, sha } = readJson(file, 'baseline snapshot');
+    if (sha !== entry.sha256) {
       throw new InputError(`${file}: content does not match the sha256 in ${manifestFile}`);
     }
     const bad = validate('urn:tvm-compat:snapshot', data);
@@ -145,7 +146,7 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
       const file = `snapshots/${s.model.id}.${s.target.id}.json`;
       const text = toJson(dehydrate(s, blobs));
       writeFileSync(join(tmp, file), text);
-      entries.push({ model: s.model.id, target: s.target.id, file, sha256: createHash('sha256').update(text).digest('hex') });
+      entries.push({ model: s.model.id, target: s.target.id, file, sha256: sha256(text) });
     }
     if (blobs.size) mkdirSync(join(tmp, 'blobs'));
     for (const [sha, text] of blobs) writeFileSync(join(tmp, 'blobs', `${sha}.gz`), compress(text));

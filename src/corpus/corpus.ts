@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { validate } from '../util/schema.js';
-import { sha256File } from '../util/fs.js';
+import { sha256, sha256File } from '../util/fs.js';
 
 export interface ModelInput {
   name: string;
@@ -118,7 +117,7 @@ export function corpusDigest(corpus: Pick<Corpus, 'models' | 'targets'>): string
     models: sortById(corpus.models).map((m) => [m.id, m.format, m.sha256, m.inputs]),
     targets: sortById(corpus.targets).map((t) => [t.id, t.target]),
   });
-  return createHash('sha256').update(canonical).digest('hex');
+  return sha256(canonical);
 }
 
 export function sortById<T extends { id: string }>(items: T[]): T[] {

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 import type { IrFunction, Snapshot } from '../probe/snapshot.js';
+import { sha256 } from '../util/fs.js';
 
 /**
  * Large IR texts live outside snapshots, gzip-compressed and named by the sha256 of their text,
@@ -14,7 +14,6 @@ export interface BlobSource {
   get(sha: string): string;
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Blobs of a stored baseline: blobs/<sha256>.gz, read on first use. */
 export class BlobDir implements BlobSource {
