@@ -10,7 +10,7 @@ import type { ProgressEvent } from './check/collect.js';
 import { baselineCreate, baselineList, renderCreated } from './commands/baseline.js';
 import { checkCommand, diffCommand } from './commands/check.js';
 import { defaultJobs, positiveInt, splitList, type CommonFlags } from './commands/flags.js';
-import { envCheckout, envInspect } from './commands/env.js';
+import { envBuild, envCheckout, envInspect } from './commands/env.js';
 import { rulesList } from './commands/rules.js';
 import { CompatError, EXIT_CODES } from './errors.js';
 import { FORMATS, type Format } from './report/index.js';
@@ -52,7 +52,17 @@ function withCommon(cmd: Command): Command {
     .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')
+    .addOption(containerCliOption())
     .option('-q, --quiet', 'no progress on stderr');
+}
+
+/** Which binary runs docker:/podman: environments; carried to the core as TVM_COMPAT_CONTAINER_CLI (see src/env/container/cli.ts). */
+const containerCliOption = () =>
+  new Option('--container-cli <binary>', 'container CLI for docker:/podman: specs, a name or a path (default: the spec prefix)').env('TVM_COMPAT_CONTAINER_CLI');
+
+function useContainerCli(_: Command, action: Command): void {
+  const value = (action.opts() as { containerCli?: string }).containerCli;
+  if (value) process.env.TVM_COMPAT_CONTAINER_CLI = value;
 }
 
 function progress(quiet: boolean | undefined): (e: ProgressEvent) => void {
@@ -84,14 +94,15 @@ export function buildProgram(): Command {
     .description('Backward-compatibility checker for Apache TVM: what that worked with the baseline stops working with the candidate?')
     .version(TOOL.version)
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .hook('preAction', useContainerCli);
 
   withCommon(
     program
       .command('check')
       .description('run the candidate TVM on the corpus and diff it against a stored baseline')
       .requiredOption('--against <name>', 'stored baseline: a name or a version such as v0.25 (highest stored 0.25.x)')
-      .option('--tvm <spec>', 'candidate: vX.Y, pip:REQ[,REQ…], python:PATH or checkout:DIR (default: newest release)')
+      .option('--tvm <spec>', 'candidate: vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE (default: newest release)')
       .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
       .option('--output <file>', 'write the report to a file instead of stdout'),
   ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string }) => {
@@ -121,7 +132,7 @@ export function buildProgram(): Command {
     baseline
       .command('create')
       .description('run a TVM on the corpus and store the result as a baseline (written atomically)')
-      .requiredOption('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH or checkout:DIR')
+      .requiredOption('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE')
       .option('--name <name>', 'baseline name (default: v<TVM version>)'),
   ).action(async (o: RawCommon & { tvm: string; name?: string }) => {
     const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name }, progress(o.quiet));
@@ -139,10 +150,21 @@ export function buildProgram(): Command {
   envCmd
     .command('inspect')
     .description('provision an environment and print its fingerprint and capabilities as JSON')
-    .option('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH or checkout:DIR (default: newest release)')
+    .option('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE (default: newest release)')
     .option('--cache <dir>', 'cache folder for provisioned environments')
+    .addOption(containerCliOption())
     .action(async (o: { tvm?: string; cache?: string }) => {
       process.stdout.write(await envInspect({ tvm: o.tvm, cacheDir: o.cache }, message));
+    });
+  envCmd
+    .command('build')
+    .description('build and tag a container image of a release in the release table (no registry); prints the tag')
+    .argument('<release>', 'a release such as v0.19 or 0.27.0')
+    .option('--cli <binary>', 'container CLI: docker or podman, or a path to one', 'docker')
+    .option('--patch <file>', 'unified diff against a TVM source tree (python/tvm/… paths) applied to the installed package')
+    .option('--cache <dir>', 'cache folder (the base rootfs tarball lives here)')
+    .action(async (release: string, o: { cli: string; patch?: string; cache?: string }) => {
+      process.stdout.write(await envBuild({ release, cli: o.cli, patch: o.patch, cacheDir: o.cache }, message));
     });
   envCmd
     .command('checkout')

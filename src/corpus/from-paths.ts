@@ -1,6 +1,7 @@
-import { basename, resolve } from 'node:path';
-import { execa } from 'execa';
+import { basename, dirname, resolve } from 'node:path';
+import { lastMeaningfulLine } from '../env/installer-output.js';
 import type { PythonEnv } from '../env/resolve.js';
+import { runPython } from '../env/run-python.js';
 import { InfraError, InputError } from '../errors.js';
 import { srcPath } from '../paths.js';
 import { sha256File } from '../util/fs.js';
@@ -30,12 +31,16 @@ export function checkModelPaths(paths: string[]): string[] {
 /** A corpus made of model files given on the command line; inputs are read from the models in `env`. */
 export async function corpusFromPaths(paths: string[], env: PythonEnv): Promise<Corpus> {
   const files = checkModelPaths(paths);
-  let stdout: string;
-  try {
-    ({ stdout } = await execa(env.python, [srcPath('corpus', 'inspect_model.py'), ...files], { env: { ...env.env }, timeout: 120_000 }));
-  } catch (err) {
-    throw new InfraError(`${env.label}: could not read model inputs: ${(err as Error).message.split('\n')[0]}`);
+  const result = await runPython(env, srcPath('corpus', 'inspect_model.py'), files, {
+    env: { ...env.env },
+    timeoutMs: 120_000,
+    reads: [...new Set(files.map((f) => dirname(f)))],
+  });
+  if (result.exitCode !== 0 || result.startError) {
+    const why = result.startError ?? (result.timedOut ? 'timed out' : (lastMeaningfulLine(result.stderr) ?? `exit ${result.exitCode ?? result.signal}`));
+    throw new InfraError(`${env.label}: could not read model inputs: ${why}`);
   }
+  const stdout = result.stdout;
   const inspected = JSON.parse(stdout) as Inspected[];
   const ids = new Set<string>();
   const models = inspected.map((m) => {

@@ -5,11 +5,11 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa, ExecaError } from 'execa';
 import { InfraError } from '../errors.js';
 import { envAsset } from './assets.js';
 import { lastMeaningfulLine } from './installer-output.js';
 import type { PythonEnv } from './resolve.js';
+import { runPython, type ExecOutcome } from './run-python.js';
 
 /** Identity of the TVM build in an env. */
 export interface Fingerprint {
@@ -61,17 +61,15 @@ export interface EnvInfo {
 const TIMEOUT_MS = 120_000;
 
 export async function inspectEnv(env: PythonEnv): Promise<EnvInfo> {
-  let stdout: string;
-  try {
-    const result = await execa(env.python, [envAsset('fingerprint.py')], {
-      env: { ...env.env, TOPHUB_LOCATION: 'NONE', HOME: writableHome() },
-      timeout: TIMEOUT_MS,
-    });
-    stdout = result.stdout;
-  } catch (error) {
-    throw probeError(env, error);
-  }
-  const line = stdout.trim().split('\n').pop() ?? '';
+  const result = await runPython(env, envAsset('fingerprint.py'), [], {
+    // A container gets a HOME of its own; only a host process needs one found for it.
+    env: { ...env.env, TOPHUB_LOCATION: 'NONE', ...(env.container ? {} : { HOME: writableHome() }) },
+    timeoutMs: TIMEOUT_MS,
+  });
+  if (result.startError) throw new InfraError(`${env.label}: cannot run ${env.python}: ${result.startError}`);
+  if (result.timedOut) throw new InfraError(`${env.label}: fingerprint.py timed out after ${TIMEOUT_MS / 1000} s`);
+  if (result.exitCode !== 0) throw probeError(env, result);
+  const line = result.stdout.trim().split('\n').pop() ?? '';
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -81,16 +79,12 @@ export async function inspectEnv(env: PythonEnv): Promise<EnvInfo> {
   return checkEnvInfo(parsed, env.label);
 }
 
-function probeError(env: PythonEnv, error: unknown): InfraError {
-  if (!(error instanceof ExecaError)) {
-    return new InfraError(`${env.label}: cannot run ${env.python}: ${String(error)}`, { cause: error });
-  }
-  if (error.timedOut) return new InfraError(`${env.label}: fingerprint.py timed out after ${TIMEOUT_MS / 1000} s`, { cause: error });
-  const stderr = String(error.stderr ?? '');
-  const marker = /tvm-compat: import tvm failed: (.*)$/m.exec(stderr);
-  if (marker) return new InfraError(`${env.label}: cannot import tvm: ${marker[1]}`, { cause: error });
-  const line = lastMeaningfulLine(stderr) ?? error.shortMessage;
-  return new InfraError(`${env.label}: fingerprint.py failed: ${line}`, { cause: error });
+function probeError(env: PythonEnv, result: ExecOutcome): InfraError {
+  const marker = /tvm-compat: import tvm failed: (.*)$/m.exec(result.stderr);
+  if (marker) return new InfraError(`${env.label}: cannot import tvm: ${marker[1]}`);
+  const how = result.signal ? `crashed with ${result.signal}` : `exited with code ${result.exitCode}`;
+  const line = lastMeaningfulLine(result.stderr) ?? how;
+  return new InfraError(`${env.label}: fingerprint.py failed: ${line}`);
 }
 
 /** TVM writes under ~ (TopHub, caches); a read-only HOME must not fail the probe. */

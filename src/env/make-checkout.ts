@@ -12,6 +12,7 @@ import { cp, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { UsageError } from '../errors.js';
 import type { PythonEnv } from './resolve.js';
 
 /** Large non-Python folders of the wheel: linked, not copied, as nothing patches them. */
@@ -20,6 +21,10 @@ const LIB_RE = /^libtvm.*\.so(\.\d+)*$/;
 
 /** Returns destDir, now holding python/tvm (a patchable copy), build/ (the libraries) and llvm/ when the wheel has one. */
 export async function makeCheckoutFromEnv(releaseEnv: PythonEnv, destDir: string): Promise<string> {
+  if (releaseEnv.container) {
+    // The copy would live on the host but its libraries need the image's; patch inside an image instead.
+    throw new UsageError(`env checkout copies a host environment; for ${releaseEnv.label} build a patched image: compat env build vX.Y --patch FILE`);
+  }
   const tvmDir = await packageDir(releaseEnv, 'tvm');
   const sitePackages = path.dirname(tvmDir);
   const dest = path.resolve(destDir);

@@ -73,7 +73,7 @@ export function resolveRelease(versionRange: string): Release {
   if (!release.installable) {
     throw new InfraError(
       `TVM v${shortVersion(release.version)} cannot be installed here: ${release.reason}; ` +
-        'run it in a container (docker:IMAGE, a later release of this tool) or pass python:/path/to/a/python/with/tvm',
+        'run it in a container (docker:IMAGE or podman:IMAGE, an image that has it) or pass python:/path/to/a/python/with/tvm',
     );
   }
   return release;

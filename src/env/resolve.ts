@@ -9,6 +9,9 @@ import path from 'node:path';
 import semver from 'semver';
 import { UsageError } from '../errors.js';
 import { checkoutPythonPath, readCheckoutVersion } from './checkout.js';
+import { cliBinary, findContainerCli } from './container/cli.js';
+import { inspectImage, LABELS } from './container/image-info.js';
+import type { ContainerTarget } from './container/run.js';
 import { loadReleases, newestRelease, resolveRelease, type Release } from './releases.js';
 import type { EnvSpec } from './spec.js';
 import { provisionVenv } from './venv-cache.js';
@@ -23,6 +26,8 @@ export interface PythonEnv {
   python: string;
   /** Extra environment for every process run in it (PYTHONPATH, TVM_LIBRARY_PATH …). */
   env: Record<string, string>;
+  /** Set for docker:/podman: envs: `python` is then a path inside this image (see run-python.ts). */
+  container?: ContainerTarget;
 }
 
 export interface ProvisionOptions {
@@ -30,6 +35,8 @@ export interface ProvisionOptions {
   cacheDir?: string;
   /** Receives human-readable progress lines; the core never prints. */
   onProgress?: (message: string) => void;
+  /** Container CLI binary for docker:/podman: specs (`--container-cli`); else $TVM_COMPAT_CONTAINER_CLI, else the prefix. */
+  containerCli?: string;
 }
 
 /** Every env gets these: TVM must never try to download TopHub logs mid-run. */
@@ -62,7 +69,21 @@ export async function resolveEnv(spec: EnvSpec, opts: ProvisionOptions = {}): Pr
       return { spec, label: `python:${spec.python}`, python: spec.python, env: { ...BASE_ENV } };
     case 'checkout':
       return resolveCheckout(spec, cacheDir, onProgress);
+    case 'container':
+      return resolveContainer(spec, opts.containerCli);
   }
+}
+
+async function resolveContainer(spec: Extract<EnvSpec, { kind: 'container' }>, override: string | undefined): Promise<PythonEnv> {
+  const cli = await findContainerCli(cliBinary(spec.runtime, override));
+  const info = await inspectImage(cli, spec.image);
+  if (!info) {
+    throw new UsageError(
+      `${spec.raw}: ${cli.binary} has no image "${spec.image}" (nothing is pulled); build one with: compat env build vX.Y --cli ${cli.flavour}`,
+    );
+  }
+  const python = info.labels[LABELS.python] ?? 'python3';
+  return { spec, label: spec.raw, python, env: { ...BASE_ENV }, container: { cli, image: spec.image, imageId: info.id } };
 }
 
 function checkInterpreter(file: string, raw: string): void {

@@ -31,13 +31,24 @@ export type EnvSpec =
       raw: string;
       /** Absolute path of a TVM source tree with a build/ folder. */
       dir: string;
+    }
+  | {
+      kind: 'container';
+      raw: string;
+      /** Which runtime the prefix named; `--container-cli` may still pick another binary. */
+      runtime: ContainerRuntime;
+      /** Image reference as given: a tag ("tvm-compat/tvm:0.19.0-…"), a name, or an image id. */
+      image: string;
     };
 
+export type ContainerRuntime = 'docker' | 'podman';
+
 export const ACCEPTED_FORMS =
-  'vX.Y[.Z] (a release), pip:REQ[,REQ…], python:/path/to/python, checkout:DIR';
+  'vX.Y[.Z] (a release), pip:REQ[,REQ…], python:/path/to/python, checkout:DIR, docker:IMAGE, podman:IMAGE';
 
 const RELEASE_RE = /^v?(\d+\.\d+(?:\.\d+)?)$/;
-const CONTAINER_PREFIXES = ['docker:', 'podman:'];
+/** An image reference: [registry[:port]/]name[:tag][@digest], or a bare image id; no spaces or shell-looking characters. */
+const IMAGE_RE = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
 /** A comma-separated piece starting with one of these continues the previous requirement ("numpy>=1,<2"). */
 const SPECIFIER_START_RE = /^(?:[<>=!~]|===)/;
 
@@ -51,12 +62,6 @@ export function parseEnvSpec(raw: string): EnvSpec {
 
   const release = RELEASE_RE.exec(text);
   if (release) return { kind: 'release', raw, version: release[1]! };
-
-  if (CONTAINER_PREFIXES.some((p) => text.startsWith(p))) {
-    throw new UsageError(
-      `container specs (docker:IMAGE, podman:IMAGE) are not supported yet: "${raw}"; accepted forms: ${ACCEPTED_FORMS}`,
-    );
-  }
 
   const colon = text.indexOf(':');
   if (colon < 0) throw bad(raw, 'not a release version and no known prefix');
@@ -77,6 +82,12 @@ export function parseEnvSpec(raw: string): EnvSpec {
     case 'checkout':
       if (rest === '') throw bad(raw, 'checkout: needs a directory');
       return { kind: 'checkout', raw, dir: path.resolve(rest) };
+    case 'docker':
+    case 'podman':
+      if (rest === '') throw bad(raw, `${prefix}: needs an image`);
+      // A leading "-" would reach the container CLI as an option.
+      if (!IMAGE_RE.test(rest)) throw bad(raw, `${prefix}: "${rest}" is not an image reference`);
+      return { kind: 'container', raw, runtime: prefix, image: rest };
     default:
       throw bad(raw, `unknown prefix "${prefix}:"`);
   }

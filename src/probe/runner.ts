@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { dirname, join } from 'node:path';
 import type { CorpusModel, CorpusTarget } from '../corpus/corpus.js';
 import type { PythonEnv } from '../env/resolve.js';
+import { runPython } from '../env/run-python.js';
 import { InfraError } from '../errors.js';
 import { srcPath } from '../paths.js';
 import { validate } from '../util/schema.js';
@@ -58,23 +58,19 @@ export async function runProbe(env: PythonEnv, job: ProbeJob, opts: RunOptions):
     await writeFile(jobFile, JSON.stringify(job));
     let result;
     try {
-      result = await execa(env.python, [srcPath('probe', 'probe.py'), jobFile, outFile], {
+      result = await runPython(env, srcPath('probe', 'probe.py'), [jobFile, outFile], {
         env: probeEnvironment(env, home),
-        extendEnv: true,
-        reject: false,
-        timeout: opts.timeoutMs,
-        killSignal: 'SIGKILL',
-        cancelSignal: opts.signal,
-        stdin: 'ignore',
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
         cwd: dir,
-        maxBuffer: 64 * 1024 * 1024,
+        // Model files are read where the job file says they are; a container sees them at the same path.
+        reads: [dirname(job.model.path)],
+        writes: [dir, home],
       });
     } catch (err) {
       throw new InfraError(`${env.label}: the probe could not start: ${(err as Error).message}`, { cause: err });
     }
-    if (result.failed && result.exitCode === undefined && !result.timedOut && !result.signal) {
-      throw new InfraError(`${env.label}: the probe could not start: ${result.shortMessage}`);
-    }
+    if (result.startError) throw new InfraError(`${env.label}: the probe could not start: ${result.startError}`);
     const stderr = String(result.stderr ?? '');
     const timings = parseTimings(stderr);
     let snapshot = await readSnapshot(outFile);

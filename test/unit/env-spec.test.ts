@@ -53,8 +53,20 @@ describe('parseEnvSpec', () => {
     },
   );
 
-  it.each(['docker:tvm:0.10', 'podman:localhost/tvm'])('says container spec %s is not supported yet', (raw) => {
-    expect(() => parseEnvSpec(raw)).toThrow(UsageError);
-    expect(() => parseEnvSpec(raw)).toThrow(/container specs .* not supported yet/);
+  it.each([
+    ['docker:tvm-compat/tvm:0.19.0-0123456789ab', 'docker', 'tvm-compat/tvm:0.19.0-0123456789ab'],
+    ['podman:localhost/tvm', 'podman', 'localhost/tvm'],
+    ['docker:registry.example:5000/team/tvm:0.10@sha256:' + 'a'.repeat(64), 'docker', 'registry.example:5000/team/tvm:0.10@sha256:' + 'a'.repeat(64)],
+    ['docker:3f2a9c', 'docker', '3f2a9c'],
+  ])('parses container spec %s', (raw, runtime, image) => {
+    expect(parseEnvSpec(raw)).toEqual({ kind: 'container', raw, runtime, image });
   });
+
+  it.each(['docker:', 'podman: ', 'docker:--privileged', 'docker:tvm image', 'podman:tvm;rm', 'docker:-v/:/host'])(
+    'rejects container spec %j that names no image or looks like an option',
+    (raw) => {
+      expect(() => parseEnvSpec(raw)).toThrow(UsageError);
+      expect(() => parseEnvSpec(raw)).toThrow(/docker:IMAGE, podman:IMAGE/);
+    },
+  );
 });

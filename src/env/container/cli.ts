@@ -1,0 +1,82 @@
+/**
+ * Finds the container CLI a docker:/podman: environment runs through, and checks that it can
+ * run containers now, so a missing or stopped runtime fails once, up front, with a hint.
+ */
+import { resolve } from 'node:path';
+import { execa, ExecaError } from 'execa';
+import { InfraError } from '../../errors.js';
+import { packageRoot } from '../../paths.js';
+import type { ContainerRuntime } from '../spec.js';
+
+/** What a binary is, told by its `--version`, not by its name (podman-docker installs podman as "docker"). */
+export type Flavour = 'docker' | 'podman';
+
+/** A container CLI that answered. */
+export interface ContainerCli {
+  /** The binary as given or found on PATH: "docker", "/usr/bin/docker", "podman". */
+  binary: string;
+  flavour: Flavour;
+  /** Flags before every subcommand (podman: `--runtime runc` where runc is installed). */
+  global: string[];
+  /** The engine's version: dockerd's for docker, podman's own for podman. */
+  serverVersion: string;
+}
+
+/** The one-line hint every runtime failure ends with. */
+export const RUNTIME_HINT = `install and start one with: bash ${resolve(packageRoot, 'scripts', 'container-runtime.sh')}`;
+
+/** `--container-cli` (or TVM_COMPAT_CONTAINER_CLI) when given, else the binary the spec prefix names. */
+export function cliBinary(runtime: ContainerRuntime, override?: string): string {
+  return override || process.env.TVM_COMPAT_CONTAINER_CLI || runtime;
+}
+
+const memo = new Map<string, Promise<ContainerCli>>();
+
+/** Asks `binary` what it is and whether its engine answers; InfraError (exit 3) with RUNTIME_HINT if not. */
+export function findContainerCli(binary: string): Promise<ContainerCli> {
+  let found = memo.get(binary);
+  if (!found) {
+    found = detect(binary);
+    memo.set(binary, found);
+    // A stopped daemon may be started between two calls in one process (tests do).
+    found.catch(() => memo.delete(binary));
+  }
+  return found;
+}
+
+async function detect(binary: string): Promise<ContainerCli> {
+  let version: string;
+  try {
+    version = (await execa(binary, ['--version'], { timeout: 30_000 })).stdout;
+  } catch (error) {
+    const why = error instanceof ExecaError && error.code === 'ENOENT' ? 'not found' : firstLine(error);
+    throw new InfraError(`container CLI "${binary}" ${why}; ${RUNTIME_HINT}`, { cause: error });
+  }
+  const flavour: Flavour = /podman/i.test(version) ? 'podman' : 'docker';
+  const global = flavour === 'podman' && (await hasRunc()) ? ['--runtime', 'runc'] : [];
+  // docker: the daemon must answer; podman has none, but `info` fails the same way a run would.
+  const probe = flavour === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : [...global, 'version', '--format', '{{.Version}}'];
+  try {
+    const { stdout } = await execa(binary, probe, { timeout: 30_000 });
+    return { binary, flavour, global, serverVersion: stdout.trim() };
+  } catch (error) {
+    const stderr = error instanceof ExecaError ? String(error.stderr ?? '') : '';
+    const line = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? firstLine(error);
+    throw new InfraError(`${binary} cannot run containers (${line}); ${RUNTIME_HINT}`, { cause: error });
+  }
+}
+
+/** crun, podman's default, fails on some cgroup setups (these machines); runc works wherever it is installed. */
+async function hasRunc(): Promise<boolean> {
+  try {
+    await execa('runc', ['--version'], { timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,61 @@
+/**
+ * The one place that decides how a Python script runs in an environment: the env's interpreter
+ * on the host, or `docker run`/`podman run` of its image. Every caller (probe, fingerprint, model
+ * inspection) gets the same outcome shape either way, so crash attribution does not care.
+ */
+import { dirname } from 'node:path';
+import { execa } from 'execa';
+import { execInContainer, type ExecOutcome } from './container/run.js';
+import type { PythonEnv } from './resolve.js';
+
+export type { ExecOutcome } from './container/run.js';
+
+export interface PythonRunOptions {
+  /** The process environment (a host process also inherits this process's). */
+  env: Record<string, string>;
+  cwd?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Host files or folders the script reads besides the tool's sources: mounted read-only in a container. */
+  reads?: string[];
+  /** Host folders the script writes: mounted read-write in a container. */
+  writes?: string[];
+  maxBuffer?: number;
+}
+
+export async function runPython(env: PythonEnv, script: string, args: string[], opts: PythonRunOptions): Promise<ExecOutcome> {
+  if (env.container) {
+    return execInContainer(env.container, {
+      program: env.python,
+      args: [script, ...args],
+      env: opts.env,
+      cwd: opts.cwd,
+      reads: [dirname(script), ...(opts.reads ?? [])],
+      writes: opts.writes ?? [],
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      maxBuffer: opts.maxBuffer,
+    });
+  }
+  const result = await execa(env.python, [script, ...args], {
+    env: opts.env,
+    extendEnv: true,
+    reject: false,
+    timeout: opts.timeoutMs,
+    killSignal: 'SIGKILL',
+    cancelSignal: opts.signal,
+    stdin: 'ignore',
+    cwd: opts.cwd,
+    maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024,
+  });
+  const startError = result.failed && result.exitCode === undefined && !result.timedOut && !result.signal && !result.isCanceled ? (result.shortMessage ?? 'could not start') : null;
+  return {
+    exitCode: result.exitCode ?? null,
+    signal: result.signal ?? null,
+    timedOut: result.timedOut,
+    canceled: result.isCanceled,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    startError,
+  };
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { checkPatch, RECIPES, recipePath } from '../../src/env/container/build.js';
+import { containerRunArgs, DEFAULT_LIMITS, normaliseMounts, type RunSpec } from '../../src/env/container/run-args.js';
+import { InputError, UsageError } from '../../src/errors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
+
+const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
+  flavour: 'docker',
+  image: 'tvm-compat/tvm:0.19.0-0123456789ab',
+  name: 'tvm-compat-1-abcd',
+  user: '65534:65534',
+  mounts: [
+    { path: '/repo/src', writable: false },
+    { path: '/tmp/tvm-compat-probe-x', writable: true },
+  ],
+  workdir: '/tmp/tvm-compat-probe-x',
+  env: { TOPHUB_LOCATION: 'NONE', HOME: '/tmp/tvm-compat-probe-x/home' },
+  command: ['/opt/tvm/bin/python', '/repo/src/probe/probe.py', '/tmp/tvm-compat-probe-x/job.json'],
+  limits: DEFAULT_LIMITS,
+  ...over,
+});
+
+/** The value following each occurrence of a flag. */
+const values = (args: string[], flag: string): string[] => args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
+
+describe('containerRunArgs', () => {
+  it('isolates the job: no network, read-only root, non-root, limits, a name to kill it by', () => {
+    const args = containerRunArgs(spec());
+    expect(args.slice(0, 2)).toEqual(['run', '--rm']);
+    expect(values(args, '--name')).toEqual(['tvm-compat-1-abcd']);
+    expect(values(args, '--network')).toEqual(['none']);
+    expect(values(args, '--user')).toEqual(['65534:65534']);
+    expect(args).toContain('--read-only');
+    expect(values(args, '--tmpfs')).toEqual(['/tmp:rw,exec,nosuid,nodev,mode=1777']);
+    expect(values(args, '--memory')).toEqual(['8g']);
+    expect(values(args, '--memory-swap')).toEqual(['8g']);
+    expect(values(args, '--pids-limit')).toEqual(['1024']);
+    expect(values(args, '--cap-drop')).toEqual(['ALL']);
+    expect(values(args, '--label')).toEqual(['tvm-compat']);
+    expect(values(args, '--ulimit')).toEqual([]);
+  });
+
+  it('mounts host paths at the same path, read-only unless written, and keeps argv unchanged', () => {
+    const args = containerRunArgs(spec());
+    expect(values(args, '--mount')).toEqual([
+      'type=bind,source=/repo/src,target=/repo/src,readonly',
+      'type=bind,source=/tmp/tvm-compat-probe-x,target=/tmp/tvm-compat-probe-x',
+    ]);
+    expect(values(args, '--workdir')).toEqual(['/tmp/tvm-compat-probe-x']);
+    const image = args.indexOf('tvm-compat/tvm:0.19.0-0123456789ab');
+    expect(args[image - 2]).toBe('--entrypoint');
+    expect(args[image - 1]).toBe('/opt/tvm/bin/python');
+    expect(args.slice(image + 1)).toEqual(['/repo/src/probe/probe.py', '/tmp/tvm-compat-probe-x/job.json']);
+  });
+
+  it('passes the environment with --env, sorted, and nothing else of the host', () => {
+    expect(values(containerRunArgs(spec()), '--env')).toEqual(['HOME=/tmp/tvm-compat-probe-x/home', 'TOPHUB_LOCATION=NONE']);
+  });
+
+  it('gives podman the rlimits it needs', () => {
+    expect(values(containerRunArgs(spec({ flavour: 'podman' })), '--ulimit')).toEqual(['nofile=1000:1000', 'nproc=1000:1000']);
+  });
+
+  it.each(['0:0', 'root', '0'])('refuses to run as root (%s)', (user) => {
+    expect(() => containerRunArgs(spec({ user }))).toThrow(UsageError);
+  });
+
+  it('rejects a path that --mount cannot carry', () => {
+    expect(() => containerRunArgs(spec({ mounts: [{ path: '/models/a,b', writable: false }] }))).toThrow(/comma/);
+    expect(() => containerRunArgs(spec({ mounts: [{ path: 'relative/dir', writable: false }] }))).toThrow(/absolute/);
+  });
+});
+
+describe('normaliseMounts', () => {
+  it('drops duplicates and paths inside a mount of the same mode; keeps a writable one inside a read-only one', () => {
+    expect(
+      normaliseMounts([
+        { path: '/repo/src/probe', writable: false },
+        { path: '/repo/src/', writable: false },
+        { path: '/repo/src', writable: false },
+        { path: '/repo/corpus/models/onnx', writable: false },
+        { path: '/repo/src/out', writable: true },
+        { path: '/repo/srcx', writable: false },
+      ]),
+    ).toEqual([
+      { path: '/repo/corpus/models/onnx', writable: false },
+      { path: '/repo/src', writable: false },
+      { path: '/repo/src/out', writable: true },
+      { path: '/repo/srcx', writable: false },
+    ]);
+  });
+
+  it('makes a path writable when any caller writes it', () => {
+    expect(normaliseMounts([{ path: '/a', writable: false }, { path: '/a', writable: true }])).toEqual([{ path: '/a', writable: true }]);
+  });
+});
+
+describe('image recipes and patches', () => {
+  it('has one recipe per era, in the repo', () => {
+    for (const name of Object.values(RECIPES)) expect(existsSync(recipePath(name))).toBe(true);
+  });
+
+  it('accepts the repo patch (python/tvm/… paths) and rejects one outside the package', () => {
+    const file = resolve(packageRoot, 'test', 'fixtures', 'patches', 'v0.19-conv2d-nchwc-index-order.patch');
+    expect(() => checkPatch(readFileSync(file, 'utf8'), file)).not.toThrow();
+    expect(() => checkPatch('--- a/src/relay/x.cc\n+++ b/src/relay/x.cc\n@@ -1 +1 @@\n-a\n+b\n', 'x.patch')).toThrow(InputError);
+    expect(() => checkPatch('just text\n', 'x.patch')).toThrow(/not a unified diff/);
+  });
+});
