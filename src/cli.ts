@@ -104,11 +104,12 @@ export function buildProgram(): Command {
       .requiredOption('--against <name>', 'stored baseline: a name or a version such as v0.25 (highest stored 0.25.x)')
       .option('--tvm <spec>', 'candidate: vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE (default: newest release)')
       .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
-      .option('--output <file>', 'write the report to a file instead of stdout'),
-  ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string }) => {
+      .option('--output <file>', 'write the report to a file instead of stdout')
+      .option('--save-candidate-as <name>', 'also store the candidate run as a baseline of this name (with --ir: with its printer-or-IR verdicts)'),
+  ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string; saveCandidateAs?: string }) => {
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());
-    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format }, progress(o.quiet), abort.signal);
+    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs }, progress(o.quiet), abort.signal);
     emit(report, o.output);
     process.exitCode = exitCode;
   });

@@ -1,11 +1,14 @@
 import semver from 'semver';
 import { collectSnapshots, planJobs, stagesFor, type ProgressEvent } from '../check/collect.js';
 import { checkInputs, prepareCorpus, prepareEnv, type CorpusOptions } from '../check/prepare.js';
-import { corpusDigest } from '../corpus/corpus.js';
+import { corpusDigest, type Corpus } from '../corpus/corpus.js';
+import type { EnvInfo } from '../env/fingerprint.js';
+import type { PythonEnv } from '../env/resolve.js';
+import type { Snapshot } from '../probe/snapshot.js';
 import type { Fingerprint } from '../env/fingerprint.js';
 import { UsageError } from '../errors.js';
 import { TOOL } from '../version.js';
-import { writeBaseline } from './store.js';
+import { writeBaseline, type Manifest } from './store.js';
 
 export interface CreateOptions extends CorpusOptions {
   tvm: string;
@@ -34,6 +37,24 @@ export function defaultBaselineName(fp: Fingerprint): string {
   return `v${v.version}`;
 }
 
+/** The manifest of a baseline made of these snapshots (by `baseline create`, or a check's candidate run). */
+export function baselineManifest(name: string, env: PythonEnv, specText: string, info: EnvInfo, corpus: Corpus, snapshots: Snapshot[]): Omit<Manifest, 'snapshots'> {
+  return {
+    schemaVersion: 1,
+    name,
+    tool: { ...TOOL },
+    probeVersion: snapshots[0]?.probeVersion ?? 'unknown',
+    env: { label: env.label, spec: specText },
+    fingerprint: info.fingerprint,
+    capabilities: info.capabilities,
+    corpus: {
+      digest: corpusDigest(corpus),
+      models: corpus.models.map((m) => ({ id: m.id, sha256: m.sha256, format: m.format })),
+      targets: corpus.targets.map((t) => ({ id: t.id, target: t.target })),
+    },
+  };
+}
+
 export async function createBaseline(opts: CreateOptions): Promise<CreateResult> {
   const started = Date.now();
   checkInputs(opts.tvm, opts);
@@ -43,24 +64,7 @@ export async function createBaseline(opts: CreateOptions): Promise<CreateResult>
   const runs = await collectSnapshots(env, planJobs(corpus, stagesFor(opts)), { jobs: opts.jobs, timeoutMs: opts.timeoutMs, onProgress: opts.onProgress });
   const name = opts.name ?? defaultBaselineName(info.fingerprint);
   const snapshots = runs.map((r) => r.snapshot);
-  const dir = writeBaseline(
-    opts.baselinesDir,
-    {
-      schemaVersion: 1,
-      name,
-      tool: { ...TOOL },
-      probeVersion: snapshots[0]?.probeVersion ?? 'unknown',
-      env: { label: env.label, spec: specText },
-      fingerprint: info.fingerprint,
-      capabilities: info.capabilities,
-      corpus: {
-        digest: corpusDigest(corpus),
-        models: corpus.models.map((m) => ({ id: m.id, sha256: m.sha256, format: m.format })),
-        targets: corpus.targets.map((t) => ({ id: t.id, target: t.target })),
-      },
-    },
-    snapshots,
-  );
+  const dir = writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots);
   const outcomes: Record<string, number> = {};
   for (const s of snapshots)
     for (const [stage, rec] of Object.entries(s.stages)) {

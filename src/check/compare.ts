@@ -110,7 +110,8 @@ function compareIr(base: Snapshot, cand: Snapshot, sides: Sides, out: PairCompar
   const bi = base.stages.ir;
   const ci = cand.stages.ir;
   if (!bi || !ci) {
-    if (bi || ci) out.skipped.push({ ...where, check: 'ir', reason: `IR was collected on one side only (baseline: ${bi?.status ?? 'not collected'}, candidate: ${ci?.status ?? 'not collected'})` });
+    // A baseline with IR checked without --ir is not a skipped check: nobody asked for it.
+    if (ci) out.skipped.push({ ...where, check: 'ir', reason: `the baseline has no IR of this model (made without --ir)` });
     return;
   }
   if (base.era !== cand.era) {
@@ -126,6 +127,7 @@ function compareIr(base: Snapshot, cand: Snapshot, sides: Sides, out: PairCompar
   if (bi.functions && ci.functions) {
     const diff = diffIr(bi, ci, sides.blobs, { ...where, baselineLabel: sides.baseline, candidateLabel: sides.candidate });
     out.findings.push(...diff.findings);
+    out.skipped.push(...diff.skipped.map((reason) => ({ ...where, check: 'ir', reason })));
     out.model.ir = diff.stats;
   } else if (bi.status !== 'error' || ci.status !== 'error') {
     out.skipped.push({ ...where, check: 'ir', reason: `IR missing (baseline: ${errorText(bi)}, candidate: ${errorText(ci)})` });

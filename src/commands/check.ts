@@ -9,6 +9,7 @@ export interface CheckFlags extends CommonFlags {
   against: string;
   tvm?: string;
   format: Format;
+  saveCandidateAs?: string;
 }
 
 export interface CommandOutput {

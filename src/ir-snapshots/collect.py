@@ -11,9 +11,9 @@ normalises further for cross-version comparison. Output is sorted and JSON-seria
 
 Runs on Python 3.7 to 3.11 with the standard library and tvm only.
 """
-import hashlib
 import importlib
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -37,19 +37,14 @@ def normalise_text(text):
     return _SPAN.sub("", text)
 
 
-# Tensor payloads (weights bound as constants) are base64 strings in either JSON format; kept,
-# they make a snapshot of resnet50 hundreds of MB. Each is replaced by its digest and length.
-_BLOB = re.compile(r'"([A-Za-z0-9+/=]{%d,})"' % 256)
+# save_json of a model with its weights bound is large (resnet50 ~130 MB, squeezenet 14 MB): the
+# weights are base64 payloads inside it. Up to this size it is kept whole, so that a candidate can
+# load it back (cross_check.py); larger modules keep their functions' text and op set only.
+JSON_CAP_CHARS = 4 * 1024 * 1024
 
 
-def _blob_digest(match):
-    data = match.group(1)
-    return '"<tensor sha256=%s chars=%d>"' % (hashlib.sha256(data.encode("ascii")).hexdigest(), len(data))
-
-
-def mask_json(json_text):
-    json_text = _JSON_VERSION.sub(lambda m: m.group(1) + '"' + VERSION_MASK + '"', json_text)
-    return _BLOB.sub(_blob_digest, json_text)
+def mask_version(json_text):
+    return _JSON_VERSION.sub(lambda m: m.group(1) + '"' + VERSION_MASK + '"', json_text)
 
 
 def _structural_hash():
@@ -111,26 +106,41 @@ def _save_json_usable():
     return _SAVE_JSON_OK[0]
 
 
-def _module_record(phase, mod, ops):
+def _module_record(phase, mod, ops, live):
     import tvm
 
+    live.modules[phase] = mod
     record = {"phase": phase, "ops": sorted(set(ops)), "json": None}
     broken = _save_json_usable()
     if broken is not None:
         record["jsonError"] = broken
         return record
     try:
-        record["json"] = mask_json(tvm.ir.save_json(mod))
+        text = tvm.ir.save_json(mod)
     except Exception as exc:
         record["jsonError"] = "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])
+        return record
+    if len(text) > JSON_CAP_CHARS:
+        record["jsonError"] = "not stored: %.1f MB of JSON, over the %d MB cap" % (len(text) / 1e6, JSON_CAP_CHARS >> 20)
+    else:
+        record["json"] = mask_version(text)
     return record
 
 
-def _function(name, phase, kind, func, text, shash):
+class Live(object):
+    """The candidate's own IR objects, kept for cross_check (they are not serialisable)."""
+
+    def __init__(self):
+        self.functions = {}
+        self.modules = {}
+
+
+def _function(name, phase, kind, func, text, shash, live):
     # map_free_vars: a function taken out of its module has free GlobalVars (the callees of a
     # fused Relax main), which are otherwise hashed by address: a different hash every process.
     # Mapped, they hash by order of first use; their names are in the text.
     digest = str(shash(func, map_free_vars=True))
+    live.functions[(phase, kind, name)] = func
     return {"name": name, "phase": phase, "kind": kind, "hash": digest, "text": normalise_text(text)}
 
 
@@ -177,17 +187,17 @@ def _relay_ops(mod):
     return names
 
 
-def _relay_functions(mod, phase, shash):
+def _relay_functions(mod, phase, shash, live):
     from tvm import relay
 
     out = []
     for gv, func in mod.functions.items():
         if isinstance(func, relay.Function):
-            out.append(_function(str(gv.name_hint), phase, "relay", func, func.astext(show_meta_data=False), shash))
+            out.append(_function(str(gv.name_hint), phase, "relay", func, func.astext(show_meta_data=False), shash, live))
     return out
 
 
-def _lowered_prim_funcs(lowered, shash, tir):
+def _lowered_prim_funcs(lowered, shash, tir, live):
     """lowered: an IRModule, or a Map from Target to IRModule (graph executor codegen)."""
     import tvm
 
@@ -204,7 +214,7 @@ def _lowered_prim_funcs(lowered, shash, tir):
                 name = str(gv.name_hint)
                 if len(modules) > 1:
                     name = "%s@%s" % (name, target)
-                out.append(_function(name, "lowered", "tir", func, _script(func, str(gv.name_hint)), shash))
+                out.append(_function(name, "lowered", "tir", func, _script(func, str(gv.name_hint)), shash, live))
     return out
 
 
@@ -240,7 +250,7 @@ def _relay_lower_te_compiler(opt_mod, target):
     return tvm.ir.IRModule(merged)
 
 
-def _relay_collect(ctx):
+def _relay_collect(ctx, live):
     import tvm
     from tvm import relay
 
@@ -251,17 +261,19 @@ def _relay_collect(ctx):
     functions, modules, errors = [], [], []
     lowering = None
 
-    functions += _relay_functions(mod, "import", shash)
-    modules.append(_module_record("import", mod, _relay_ops(mod)))
+    functions += _relay_functions(mod, "import", shash, live)
+    modules.append(_module_record("import", mod, _relay_ops(mod), live))
 
     try:
         with tvm.transform.PassContext(opt_level=3):
-            opt_mod, _ = relay.optimize(mod, target=target, params=ctx["params"])
+            # relay.optimize changes the module it is given (v0.19: the imported module stops being
+            # structurally equal to itself reloaded from its own save_json); give it a copy.
+            opt_mod, _ = relay.optimize(tvm.IRModule(mod.functions, mod.type_definitions), target=target, params=ctx["params"])
     except Exception as exc:
         errors.append(_error("optimized", exc))
         return _sorted_output(functions, modules, lowering, errors)
-    functions += _relay_functions(opt_mod, "optimized", shash)
-    modules.append(_module_record("optimized", opt_mod, _relay_ops(opt_mod)))
+    functions += _relay_functions(opt_mod, "optimized", shash, live)
+    modules.append(_module_record("optimized", opt_mod, _relay_ops(opt_mod), live))
 
     attempts = [
         ("relay.backend.graph_executor_codegen.GraphExecutorCodegen", _relay_lower_graph_codegen),
@@ -272,7 +284,7 @@ def _relay_collect(ctx):
         try:
             with tvm.transform.PassContext(opt_level=3):
                 lowered = lower(opt_mod, target)
-            functions += _lowered_prim_funcs(lowered, shash, tir)
+            functions += _lowered_prim_funcs(lowered, shash, tir, live)
             lowering = name
             break
         except Exception as exc:
@@ -304,20 +316,20 @@ def _relax_ops(mod):
     return names
 
 
-def _relax_functions(mod, phase, shash, tir):
+def _relax_functions(mod, phase, shash, tir, live):
     from tvm import relax
 
     out = []
     for gv, func in mod.functions.items():
         name = str(gv.name_hint)
         if isinstance(func, relax.Function):
-            out.append(_function(name, phase, "relax", func, _script(func, name), shash))
+            out.append(_function(name, phase, "relax", func, _script(func, name), shash, live))
         elif isinstance(func, tir.PrimFunc) and phase != "import":
-            out.append(_function(name, "lowered", "tir", func, _script(func, str(gv.name_hint)), shash))
+            out.append(_function(name, "lowered", "tir", func, _script(func, str(gv.name_hint)), shash, live))
     return out
 
 
-def _relax_collect(ctx):
+def _relax_collect(ctx, live):
     import tvm
     from tvm import relax
 
@@ -326,8 +338,8 @@ def _relax_collect(ctx):
     mod = ctx["mod"]
     functions, modules, errors = [], [], []
 
-    functions += _relax_functions(mod, "import", shash, tir)
-    modules.append(_module_record("import", mod, _relax_ops(mod)))
+    functions += _relax_functions(mod, "import", shash, tir, live)
+    modules.append(_module_record("import", mod, _relax_ops(mod), live))
 
     try:
         seq = tvm.transform.Sequential([getattr(relax.transform, name)() for name in RELAX_PIPELINE])
@@ -336,12 +348,28 @@ def _relax_collect(ctx):
     except Exception as exc:
         errors.append(_error("optimized", exc))
         return _sorted_output(functions, modules, None, errors)
-    functions += _relax_functions(fused, "optimized", shash, tir)
-    modules.append(_module_record("optimized", fused, _relax_ops(fused)))
+    functions += _relax_functions(fused, "optimized", shash, tir, live)
+    modules.append(_module_record("optimized", fused, _relax_ops(fused), live))
     return _sorted_output(functions, modules, "relax.transform:" + ">".join(RELAX_PIPELINE), errors)
 
 
+def _cross_check_module():
+    """cross_check.py sits beside this file, which the probe loads by path (not as a package)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cross_check.py")
+    spec = importlib.util.spec_from_file_location("tvm_compat_ir_cross_check", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def collect(ctx):
-    if ctx["era"] == "relay":
-        return _relay_collect(ctx)
-    return _relax_collect(ctx)
+    live = Live()
+    out = (_relay_collect if ctx["era"] == "relay" else _relax_collect)(ctx, live)
+    cross = ctx["job"].get("crossCheck")
+    if cross:
+        # Printer churn or IR change, decided against the baseline's IR (see cross_check.py).
+        try:
+            out["crossCheck"] = _cross_check_module().run(cross, out["functions"], live.functions, live.modules)
+        except Exception as exc:
+            out["crossCheck"] = {"baseline": cross.get("baseline", ""), "functions": [], "modules": [], "error": "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])}
+    return out

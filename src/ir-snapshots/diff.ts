@@ -1,5 +1,5 @@
 import { finding } from '../check/finding.js';
-import type { IrFunction, IrPhase, IrStage } from '../probe/snapshot.js';
+import type { CrossCheck, FunctionVerdict, IrPhase, IrStage } from '../probe/snapshot.js';
 import type { Finding } from '../rules/types.js';
 import { unifiedDiff } from '../util/text-diff.js';
 import { functionText, type BlobSource } from './blobs.js';
@@ -9,10 +9,16 @@ export interface IrStats {
   compared: number;
   /** Of those, how many print differently. */
   changed: number;
+  /** Of the changed: the candidate re-parsed the baseline's text and found it structurally equal. */
+  printerOnly: number;
+  /** Of the changed: structurally different when re-parsed. */
+  irChanged: number;
+  /** Of the changed: not decided (no candidate TVM ran, or its parser rejected the baseline's text). */
+  undecided: number;
   added: number;
   removed: number;
-  /** Phases whose text changes the cross-load proved to be printer churn. */
-  printerOnlyPhases: IrPhase[];
+  /** The baseline's save_json per phase, loaded by the candidate: equal / different (loaded, compared) / fails / skipped. */
+  jsonLoad: Partial<Record<IrPhase, 'equal' | 'different' | 'loads' | 'fails' | 'skipped'>>;
 }
 
 export interface IrDiffContext {
@@ -25,22 +31,42 @@ export interface IrDiffContext {
 const PHASES: readonly IrPhase[] = ['import', 'optimized', 'lowered'];
 const CHANGE_RULE = { import: 'ir-import-changed', optimized: 'ir-graph-changed', lowered: 'tir-function-changed' } as const satisfies Record<IrPhase, string>;
 
-const key = (f: IrFunction): string => `${f.kind}|${f.name}`;
+const key = (f: { kind: string; name: string }): string => `${f.kind}|${f.name}`;
+
+/** Words for a changed function's verdict, shown in the finding's message. */
+function decision(verdict: FunctionVerdict | undefined, cross: CrossCheck | undefined): string {
+  if (!cross) return 'printer or IR not decided: no candidate TVM checked the baseline\'s text';
+  if (cross.error) return `printer or IR not decided: the cross-check failed: ${cross.error}`;
+  if (!verdict) return 'printer or IR not decided: the candidate reported no verdict';
+  if (verdict.verdict === 'ir') return `an IR change: the baseline's text, parsed by the candidate, is structurally different${verdict.note ? `; ${verdict.note}` : ''}`;
+  return `printer or IR not decided: the candidate cannot parse the baseline's text (${verdict.error ?? 'no reason given'})`;
+}
 
 /**
  * Compares IR phase by phase. Hashes are computed inside each TVM and do not compare across
  * versions, so a function "changed" when its text differs; the text is read only then, and only
- * for functions on both sides. Whether a phase's text changes are IR changes or printer churn is
- * decided by the candidate loading the baseline's JSON (crossLoad): structurally equal means
- * printer only.
+ * for functions on both sides. Whether a changed text is printer churn or an IR change is what the
+ * candidate decided against the baseline's IR (cand.crossCheck, see cross_check.py): printer-only
+ * functions are folded into one info finding per phase; the rest keep their phase's rule, with the
+ * decision in the message.
  */
-export function diffIr(base: IrStage, cand: IrStage, blobs: { baseline: BlobSource; candidate: BlobSource }, ctx: IrDiffContext): { findings: Finding[]; stats: IrStats } {
+export function diffIr(
+  base: IrStage,
+  cand: IrStage,
+  blobs: { baseline: BlobSource; candidate: BlobSource },
+  ctx: IrDiffContext,
+): { findings: Finding[]; stats: IrStats; skipped: string[] } {
   const where = { model: ctx.model, target: ctx.target };
   const findings: Finding[] = [];
-  const stats: IrStats = { compared: 0, changed: 0, added: 0, removed: 0, printerOnlyPhases: [] };
-  const crossLoad = new Map((cand.crossLoad ?? []).map((c) => [c.phase, c]));
-  for (const c of crossLoad.values()) {
-    if (!c.loads) findings.push(finding('ir-json-no-longer-loads', { ...where, subject: c.phase, args: { error: c.error ?? 'unknown error' } }));
+  const skipped: string[] = [];
+  const stats: IrStats = { compared: 0, changed: 0, printerOnly: 0, irChanged: 0, undecided: 0, added: 0, removed: 0, jsonLoad: {} };
+  // Verdicts made against another baseline (a stored candidate run diffed later) say nothing here.
+  const cross = cand.crossCheck?.baseline === ctx.baselineLabel ? cand.crossCheck : undefined;
+  const verdicts = new Map((cross?.functions ?? []).map((v) => [`${v.phase}|${key(v)}`, v]));
+  for (const m of cross?.modules ?? []) {
+    stats.jsonLoad[m.phase] = m.skipped ? 'skipped' : !m.loads ? 'fails' : m.structuralEqual === undefined ? 'loads' : m.structuralEqual ? 'equal' : 'different';
+    if (m.skipped) skipped.push(`loading the baseline's ${m.phase} IR JSON: ${m.skipped}`);
+    else if (m.loads === false) findings.push(finding('ir-json-no-longer-loads', { ...where, subject: m.phase, args: { error: m.error ?? 'unknown error' } }));
   }
 
   const baseImport = base.modules?.find((m) => m.phase === 'import');
@@ -60,7 +86,7 @@ export function diffIr(base: IrStage, cand: IrStage, blobs: { baseline: BlobSour
   for (const phase of PHASES.filter((p) => !failed.has(p))) {
     const b = new Map((base.functions ?? []).filter((f) => f.phase === phase).map((f) => [key(f), f]));
     const c = new Map((cand.functions ?? []).filter((f) => f.phase === phase).map((f) => [key(f), f]));
-    const changed: Finding[] = [];
+    const printerOnly: { name: string; diff: string }[] = [];
     for (const [k, cf] of c) {
       const bf = b.get(k);
       if (!bf) {
@@ -73,12 +99,21 @@ export function diffIr(base: IrStage, cand: IrStage, blobs: { baseline: BlobSour
       const after = functionText(cf, blobs.candidate);
       if (before === after) continue;
       stats.changed += 1;
-      changed.push(
+      const diff = unifiedDiff(before, after, `${ctx.baselineLabel}/${phase}/${cf.name}`, `${ctx.candidateLabel}/${phase}/${cf.name}`);
+      const verdict = verdicts.get(`${phase}|${k}`);
+      if (verdict?.verdict === 'printer' && !cross?.error) {
+        stats.printerOnly += 1;
+        printerOnly.push({ name: cf.name, diff });
+        continue;
+      }
+      if (verdict?.verdict === 'ir' && !cross?.error) stats.irChanged += 1;
+      else stats.undecided += 1;
+      findings.push(
         finding(CHANGE_RULE[phase], {
           ...where,
           subject: cf.name,
-          args: { phase, path: `${phase}/${cf.name}` },
-          evidence: { diff: unifiedDiff(before, after, `${ctx.baselineLabel}/${phase}/${cf.name}`, `${ctx.candidateLabel}/${phase}/${cf.name}`) },
+          args: { phase, path: `${phase}/${cf.name}`, decision: decision(verdict, cross) },
+          evidence: { diff },
         }),
       );
     }
@@ -87,11 +122,16 @@ export function diffIr(base: IrStage, cand: IrStage, blobs: { baseline: BlobSour
       stats.removed += 1;
       findings.push(finding('ir-function-removed', { ...where, subject: bf.name, args: { phase, path: `${phase}/${bf.name}` } }));
     }
-    const proof = crossLoad.get(phase);
-    if (changed.length && proof?.loads && proof.structuralEqual === true) {
-      stats.printerOnlyPhases.push(phase);
-      findings.push(finding('ir-printer-only-change', { ...where, subject: phase, args: { functions: changed.length } }));
-    } else findings.push(...changed);
+    if (printerOnly.length) {
+      findings.push(
+        finding('ir-printer-only-change', {
+          ...where,
+          subject: phase,
+          args: { functions: printerOnly.length, names: printerOnly.map((p) => p.name).join(', ') },
+          evidence: { diff: printerOnly.map((p) => p.diff).join('\n') },
+        }),
+      );
+    }
   }
-  return { findings, stats };
+  return { findings, stats, skipped };
 }

@@ -15,7 +15,7 @@ export const irImportChanged = defineRule({
   concern: 'ir-snapshots',
   severity: 'info',
   title: 'Imported IR changed',
-  message: 'The imported IR of "{subject}" changed',
+  message: 'The imported IR of "{subject}" changed ({decision})',
   explain: 'The module the frontend produces differs (see the diff); whether it matters shows in the optimized and lowered phases.',
   upgradeNote: 'The imported IR of {model} changed.',
 });
@@ -25,7 +25,7 @@ export const irGraphChanged = defineRule({
   concern: 'ir-snapshots',
   severity: 'warning',
   title: 'Optimized graph changed',
-  message: 'The optimized IR of "{subject}" changed',
+  message: 'The optimized IR of "{subject}" changed ({decision})',
   explain: 'After the optimisation pipeline the function differs: a pass, fusion or layout decision changed.',
   upgradeNote: 'The optimized graph of {model} changed ({subject}).',
 });
@@ -35,7 +35,7 @@ export const tirFunctionChanged = defineRule({
   concern: 'ir-snapshots',
   severity: 'warning',
   title: 'Lowered TIR changed',
-  message: 'The lowered TIR of "{subject}" changed',
+  message: 'The lowered TIR of "{subject}" changed ({decision})',
   explain: 'The PrimFunc this operator lowers to differs: its schedule, loop nest or arithmetic changed.',
   upgradeNote: 'The lowered TIR of {subject} in {model} changed; re-validate performance and outputs.',
 });
@@ -75,9 +75,9 @@ export const irPrinterOnlyChange = defineRule({
   concern: 'ir-snapshots',
   severity: 'info',
   title: 'Printer change only',
-  message: 'The {subject} IR of {model} prints differently in {functions} functions, but the baseline\'s module loaded in the candidate is structurally equal to the candidate\'s: printer churn, not an IR change',
-  explain: 'Text diffs between releases are often the printer. The baseline\'s save_json, loaded in the candidate and compared with tvm.ir.structural_equal, tells the two apart.',
-  upgradeNote: 'Only the printed form of the {subject} IR of {model} changed.',
+  message: '{functions} {subject} functions print differently ({names}), but the candidate parses the baseline\'s text into IR structurally equal to its own: printer churn, not an IR change',
+  explain: 'Text diffs between releases are often the printer. The candidate parses the baseline\'s text (TVMScript, Relay text) with its own parser and compares the result with its own function by structural_equal; equal means only the printed form changed.',
+  upgradeNote: 'Only the printed form of the {subject} IR of {model} changed ({names}).',
 });
 
 export const irFailed = defineRule({

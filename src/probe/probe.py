@@ -19,7 +19,7 @@ import sys
 import time
 import traceback
 
-PROBE_VERSION = "1"
+PROBE_VERSION = "2"
 SNAPSHOT_SCHEMA_VERSION = 1
 
 # Determinism and isolation: TopHub would download tuning logs (and silently change extraction

@@ -7,13 +7,15 @@ import { runPython } from '../env/run-python.js';
 import { InfraError } from '../errors.js';
 import { srcPath } from '../paths.js';
 import { validate } from '../util/schema.js';
-import { STAGES, type Snapshot, type StageName, type StageRecord } from './snapshot.js';
+import { STAGES, type CrossCheckInput, type Snapshot, type StageName, type StageRecord } from './snapshot.js';
 
 export interface ProbeJob {
   model: CorpusModel;
   target: CorpusTarget;
   /** Stages after import to run; the probe always imports TVM first. */
   stages: StageName[];
+  /** The baseline's IR of this model, for the ir stage to tell printer churn from IR change. */
+  crossCheck?: CrossCheckInput;
 }
 
 export interface ProbeRun {

@@ -67,20 +67,54 @@ export interface IrModule {
   jsonError?: string;
 }
 
-export interface CrossLoad {
+/** The baseline's IR as a candidate probe receives it, to tell printer churn from IR change. */
+export interface CrossCheckInput {
+  /** The baseline's name; the probe's verdicts carry it, and are applied only against that baseline. */
+  baseline: string;
+  /** The baseline's TVM version: written back into its save_json before loading. */
+  tvmVersion: string;
+  functions: { phase: IrPhase; kind: IrFunction['kind']; name: string; text: string }[];
+  /** A module the baseline could not store is passed with the reason instead of its JSON. */
+  modules: ({ phase: IrPhase; json: string } | { phase: IrPhase; skipped: string })[];
+}
+
+/** What the candidate found when it parsed the baseline's text of a function that prints differently. */
+export interface FunctionVerdict {
   phase: IrPhase;
-  /** tvm.ir.load_json accepted the baseline's JSON. */
-  loads: boolean;
+  kind: IrFunction['kind'];
+  name: string;
+  /** printer: re-parsed, structurally equal to the candidate's; ir: structurally different; unparsable: undecided. */
+  verdict: 'printer' | 'ir' | 'unparsable';
   error?: string;
-  /** The loaded module is structurally equal to this TVM's own module of that phase. */
-  structuralEqual?: boolean | null;
+  note?: string;
+}
+
+/** The baseline's save_json of one phase, loaded by the candidate. */
+export interface ModuleLoad {
+  phase: IrPhase;
+  loads?: boolean;
+  error?: string;
+  /** The loaded module is structurally equal to the candidate's own module of that phase. */
+  structuralEqual?: boolean;
+  /** Why the load was not tried (the baseline has no JSON for this phase). */
+  skipped?: string;
+}
+
+export interface CrossCheck {
+  /** The name of the baseline the verdicts were made against. */
+  baseline: string;
+  functions: FunctionVerdict[];
+  modules: ModuleLoad[];
+  /** The cross-check itself failed; nothing in it was decided. */
+  error?: string;
 }
 
 export interface IrStage extends StageRecord {
   lowering?: string | null;
   functions?: IrFunction[];
   modules?: IrModule[];
-  crossLoad?: CrossLoad[];
+  /** Only in a candidate run against a baseline with IR. */
+  crossCheck?: CrossCheck;
   /** Phases that raised; what came before them is kept. */
   errors?: { phase: IrPhase; type: string; message: string }[];
 }

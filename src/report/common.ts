@@ -28,6 +28,16 @@ export function keyRows(models: ModelResult[]): (ModelResult & { keys: NonNullab
   return models.filter((m): m is ModelResult & { keys: NonNullable<ModelResult['keys']> } => m.keys !== undefined);
 }
 
+export function irRows(models: ModelResult[]): (ModelResult & { ir: NonNullable<ModelResult['ir']> })[] {
+  return models.filter((m): m is ModelResult & { ir: NonNullable<ModelResult['ir']> } => m.ir !== undefined);
+}
+
+/** "import equal, optimized fails" — what became of the baseline's save_json in the candidate. */
+export const jsonLoadText = (load: NonNullable<ModelResult['ir']>['jsonLoad']): string =>
+  Object.entries(load)
+    .map(([phase, result]) => `${phase} ${result}`)
+    .join(', ') || 'not tried';
+
 export function bySeverity(findings: Finding[]): [Severity, Finding[]][] {
   return (Object.keys(SEVERITY_HEADINGS) as Severity[]).map((s) => [s, findings.filter((f) => f.severity === s)]);
 }

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../check/types.js';
 import { formatMessage } from '../rules/registry.js';
 import { getRule } from '../rules/registry.js';
-import { bySeverity, GROUP_AT, groupFindings, headline, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { bySeverity, GROUP_AT, groupFindings, headline, irRows, jsonLoadText, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -36,6 +36,15 @@ export function renderMarkdown(result: CheckResult): string {
     for (const r of rows) {
       const k = r.keys;
       out.push(`| ${r.model} | ${r.target} | ${k.baselineTasks} | ${k.candidateTasks} | ${k.survived} | ${percent(k.share)} | ${percent(k.weightedShare)} |`);
+    }
+    out.push('');
+  }
+  const ir = irRows(result.models);
+  if (ir.length) {
+    out.push('### IR', '', '| model | target | functions compared | print differently | printer churn | IR change | undecided | baseline JSON in candidate |', '|---|---|--:|--:|--:|--:|--:|---|');
+    for (const r of ir) {
+      const s = r.ir;
+      out.push(`| ${r.model} | ${r.target} | ${s.compared} | ${s.changed} | ${s.printerOnly} | ${s.irChanged} | ${s.undecided} | ${jsonLoadText(s.jsonLoad)} |`);
     }
     out.push('');
   }

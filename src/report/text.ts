@@ -1,7 +1,7 @@
 import type { CheckResult } from '../check/types.js';
 import { formatMessage } from '../rules/registry.js';
 import { getRule } from '../rules/registry.js';
-import { bySeverity, clip, GROUP_AT, groupFindings, headline, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { bySeverity, clip, GROUP_AT, groupFindings, headline, irRows, jsonLoadText, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
 
 export interface TextOptions {
   /** Lines of each diff to show; 0 hides diffs. */
@@ -41,6 +41,19 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
       const k = r.keys;
       out.push(
         `  ${`${r.model}/${r.target}`.padEnd(w)}  ${String(k.baselineTasks).padStart(8)}  ${String(k.candidateTasks).padStart(9)}  ${String(k.survived).padStart(8)}  ${percent(k.share).padStart(6)}  ${percent(k.weightedShare).padStart(8)}`,
+      );
+    }
+    out.push('');
+  }
+  const ir = irRows(result.models);
+  if (ir.length) {
+    out.push('IR functions that print differently, and what the candidate decided (printer churn, IR change, undecided)');
+    const w = Math.max(5, ...ir.map((r) => `${r.model}/${r.target}`.length));
+    out.push(`  ${'model'.padEnd(w)}  compared  changed  printer  IR  undecided  baseline JSON`);
+    for (const r of ir) {
+      const s = r.ir;
+      out.push(
+        `  ${`${r.model}/${r.target}`.padEnd(w)}  ${String(s.compared).padStart(8)}  ${String(s.changed).padStart(7)}  ${String(s.printerOnly).padStart(7)}  ${String(s.irChanged).padStart(2)}  ${String(s.undecided).padStart(9)}  ${jsonLoadText(s.jsonLoad)}`,
       );
     }
     out.push('');

@@ -1,0 +1,209 @@
+"""Printer churn or IR change? Decided inside the candidate TVM, against the baseline's IR.
+
+Two independent checks, both run by the candidate on what the baseline stored:
+
+- functions: every function whose printed text differs from the baseline's is parsed back from
+  the baseline's text by the candidate's own parser (TVMScript for Relax and TIR, the Relay text
+  parser for Relay) and compared with the candidate's function by structural_equal. Equal means
+  only the printer changed; different means the IR changed; a text the candidate cannot parse
+  leaves the question open, with the parser's reason. Constants are printed as
+  metadata["<type key>"][i] references (show_meta=False); they are resolved to the candidate's
+  own constants in order of use, so two functions come out equal only when the baseline text
+  uses the same constants in the same places. Callees of a fused main resolve to the candidate's
+  GlobalVars.
+- modules: the baseline's tvm.ir.save_json of each phase is loaded with tvm.ir.load_json in a
+  child process (0.25's fused JSON kills 0.27 with SIGSEGV), then, if it loads, compared with the
+  candidate's module of that phase by structural_equal.
+
+Runs on Python 3.7 to 3.11 with the standard library and tvm only.
+"""
+import json
+import subprocess
+import sys
+
+VERSION_MASK = "<tvm_version>"
+
+_CONSTANT_KEYS = ("relax.expr.Constant", "relax.Constant", "ir.GenericConst")
+_TENSOR_KEYS = ("ffi.Tensor", "runtime.NDArray", "runtime.Tensor")
+
+
+def _last_line(exc):
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip() and set(line.strip()) != {"|"}]
+    text = lines[0] if lines and lines[0].startswith("error:") else (lines[-1] if lines else type(exc).__name__)
+    return ("%s: %s" % (type(exc).__name__, text))[:400]
+
+
+def _structural_equal():
+    import tvm
+
+    fn = getattr(tvm.ir, "structural_equal", None)
+    if fn is not None:
+        return fn
+    import tvm_ffi
+
+    return tvm_ffi.structural_equal
+
+
+def _script_globals():
+    """The names a printed TVMScript file expects (T, R, I, tvm), as the parser itself binds them."""
+    try:
+        from tvm.script.parser.core.entry import _default_globals
+
+        return dict(_default_globals())
+    except ImportError:
+        return None
+
+
+def _relax_constants(func):
+    import tvm
+    from tvm import relax
+
+    kinds = tuple(c for c in (getattr(relax, "Constant", None), getattr(tvm.ir, "GenericConst", None)) if c is not None)
+    found = []
+
+    def visit(node):
+        if isinstance(node, kinds) and not any(node.same_as(c) for c in found):
+            found.append(node)
+
+    relax.analysis.post_order_visit(func, visit)
+    return found
+
+
+def _relax_extra_vars(func, module):
+    names = _script_globals()
+    if names is None:
+        return None
+    constants = _relax_constants(func)
+    tensors = []
+    if func.attrs is not None and "params" in func.attrs:
+        tensors = list(func.attrs["params"])
+    metadata = dict((key, constants) for key in _CONSTANT_KEYS)
+    metadata.update((key, tensors) for key in _TENSOR_KEYS)
+    names["metadata"] = metadata
+    if module is not None:
+        for gv in module.get_global_vars():
+            names.setdefault(str(gv.name_hint), gv)
+    return names
+
+
+def _parse_script(text, extra_vars):
+    """Returns (object, well_formed). A text that parses only without the well-formedness check
+    still says what the IR is; that it is no longer well-formed is part of the answer."""
+    import tvm
+
+    try:
+        return tvm.script.from_source(text, extra_vars=extra_vars), True
+    except TypeError:
+        return tvm.script.from_source(text), True  # old parsers: no extra_vars
+    except Exception as first:
+        if "not well-formed" not in str(first):
+            raise
+        return tvm.script.from_source(text, extra_vars=extra_vars, check_well_formed=False), False
+
+
+def _parse_relay(text):
+    import tvm
+
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#[version"))
+    return tvm.relay.parse_expr(body)
+
+
+def _verdict(kind, text, own, module):
+    seq = _structural_equal()
+    if kind == "relay":
+        parsed, well_formed = _parse_relay(text), True
+    elif kind == "relax":
+        parsed, well_formed = _parse_script(text, _relax_extra_vars(own, module))
+    else:
+        parsed, well_formed = _parse_script(text, _script_globals())
+    equal = bool(seq(parsed, own, map_free_vars=True))
+    out = {"verdict": "printer" if equal else "ir"}
+    if not well_formed:
+        out["note"] = "the baseline's text parses only with the well-formedness check off"
+    return out
+
+
+def check_functions(baseline_functions, functions, live, modules):
+    """baseline_functions: [{phase, kind, name, text}]; functions: the candidate's records."""
+    base = dict(((f["phase"], f["kind"], f["name"]), f["text"]) for f in baseline_functions)
+    out = []
+    for f in functions:
+        key = (f["phase"], f["kind"], f["name"])
+        if key not in base or base[key] == f["text"] or key not in live:
+            continue
+        record = {"phase": f["phase"], "kind": f["kind"], "name": f["name"]}
+        try:
+            record.update(_verdict(f["kind"], base[key], live[key], modules.get(f["phase"])))
+        except Exception as exc:
+            record.update(verdict="unparsable", error=_last_line(exc))
+        out.append(record)
+    return out
+
+
+_LOADER = r"""
+import sys
+sys.path[:0] = %r
+import json, tvm, tvm.ir
+for text in json.load(sys.stdin):
+    try:
+        tvm.ir.load_json(text)
+        print("ok", flush=True)
+    except Exception as exc:
+        lines = [l.strip() for l in str(exc).strip().splitlines() if l.strip()]
+        print("error " + json.dumps("%%s: %%s" %% (type(exc).__name__, lines[-1] if lines else "")), flush=True)
+"""
+
+
+def _load_in_child(texts):
+    """load_json of each text in one child process; a text that kills it is reported with its signal."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _LOADER % (list(sys.path),)],
+        input=json.dumps(texts).encode("utf-8"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        timeout=600,
+    )
+    lines = proc.stdout.decode("utf-8", "replace").splitlines()
+    results = []
+    for i in range(len(texts)):
+        if i < len(lines) and lines[i] == "ok":
+            results.append((True, None))
+        elif i < len(lines) and lines[i].startswith("error "):
+            results.append((False, json.loads(lines[i][6:])[:400]))
+        elif proc.returncode < 0:
+            results.append((False, "the candidate process died of signal %d in tvm.ir.load_json" % -proc.returncode))
+        else:
+            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            results.append((False, "load_json process exited with status %d: %s" % (proc.returncode, tail[-1] if tail else "")))
+    return results
+
+
+def check_modules(baseline_modules, tvm_version, live_modules):
+    """baseline_modules: [{phase, json}] as stored (tvm_version masked) or {phase, skipped}."""
+    import tvm
+
+    out = [dict(phase=m["phase"], skipped=m["skipped"]) for m in baseline_modules if m.get("skipped")]
+    todo = [m for m in baseline_modules if not m.get("skipped")]
+    if not todo:
+        return out
+    texts = [m["json"].replace('"%s"' % VERSION_MASK, json.dumps(tvm_version)) for m in todo]
+    seq = _structural_equal()
+    for m, text, (loads, error) in zip(todo, texts, _load_in_child(texts)):
+        record = {"phase": m["phase"], "loads": loads}
+        if not loads:
+            record["error"] = error
+        elif m["phase"] in live_modules:
+            # It loaded in a child, so loading it here cannot crash the probe.
+            record["structuralEqual"] = bool(seq(tvm.ir.load_json(text), live_modules[m["phase"]]))
+        out.append(record)
+    return out
+
+
+def run(cross, functions, live, live_modules):
+    """cross: the job's crossCheck (the baseline's IR); returns the stage's crossCheck record,
+    labelled with the baseline's name so that it is only ever applied against that baseline."""
+    return {
+        "baseline": cross["baseline"],
+        "functions": check_functions(cross.get("functions", []), functions, live, live_modules),
+        "modules": check_modules(cross.get("modules", []), cross["tvmVersion"], live_modules),
+    }
