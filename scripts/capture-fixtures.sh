@@ -15,14 +15,25 @@ for name in index-order operand-swap; do
   (cd "$tree" && git apply --unsafe-paths "$root/test/fixtures/patches/v0.19-conv2d-nchwc-$name.patch")
   node dist/cli.js baseline create --tvm "checkout:$tree" --only squeezenet --name "v0.19.0-conv2d-$name" --baselines "$out"
 done
-# IR snapshots (--ir): the index-order patch against the plain release, and 0.25 against 0.27.
+# IR snapshots (--ir). Baselines of the plain releases, then candidate runs against them stored
+# with their printer-or-IR verdicts (check --save-candidate-as): that is what a unit test can read
+# without running TVM. ds_cnn_s_f32 is small enough for its save_json to be kept (see collect.py).
 for name in index-order operand-swap; do
   node dist/cli.js baseline create --tvm "checkout:$work/$name" --ir --only squeezenet --name "v0.19.0-ir-conv2d-$name" --baselines "$out"
 done
-node dist/cli.js baseline create --tvm v0.19 --ir --only squeezenet --name v0.19.0-ir --baselines "$out"
-for v in v0.25 v0.27; do
+node dist/cli.js baseline create --tvm v0.19 --ir --only squeezenet,ds_cnn_s_f32 --name v0.19.0-ir --baselines "$out"
+for v in v0.25 v0.26 v0.27; do
   node dist/cli.js baseline create --tvm $v --ir --only resnet50,ds_cnn_s_f32 --name "$v.0-ir" --baselines "$out"
 done
+check_ir() { # baseline, candidate spec, name of the stored candidate run, models
+  node dist/cli.js check --against "$1" --tvm "$2" --ir --only "$4" --baselines "$out" --save-candidate-as "$3" --format json -q >/dev/null || [ $? -eq 1 ]
+}
+check_ir v0.26.0-ir v0.27 v0.27.0-ir-vs-v0.26.0-ir resnet50,ds_cnn_s_f32 # printer churn only
+check_ir v0.25.0-ir v0.27 v0.27.0-ir-vs-v0.25.0-ir resnet50,ds_cnn_s_f32 # IR change; 0.25 JSON no longer loads
+tree="$work/softmax-reciprocal"
+node dist/cli.js env checkout --tvm v0.19 "$tree"
+(cd "$tree" && git apply --unsafe-paths "$root/test/fixtures/patches/v0.19-softmax-reciprocal.patch")
+check_ir v0.19.0-ir "checkout:$tree" v0.19.0-ir-softmax-reciprocal squeezenet,ds_cnn_s_f32 # a TIR change
 # The tree lives in a temporary folder: keep the path out of the committed fixture.
 sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json
 

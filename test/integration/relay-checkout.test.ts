@@ -11,7 +11,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BASELINES, readBaseline } from '../../src/baseline/store.js';
 import { packageRoot } from '../../src/paths.js';
-import { runCli, type JsonReport } from '../helpers/cli.js';
+import { countByRule, runCli, type JsonReport } from '../helpers/cli.js';
+import { FIXTURE_BASELINES } from '../helpers/fixtures.js';
 
 const patch = (name: string): string => resolve(packageRoot, 'test', 'fixtures', 'patches', name);
 
@@ -75,5 +76,20 @@ describe('checkout: of v0.19 against the v0.19 baseline (squeezenet)', () => {
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ rule: 'hash-keys-failed', model: 'squeezenet' });
     expect(String(report.findings[0]?.args.error)).toMatch(/swallowed .* not enough values to unpack/);
+  });
+
+  it('with --ir, decides a changed PrimFunc is an IR change: the v0.19 parser reads the baseline\'s TVMScript back and it is not equal', async () => {
+    // A plausible TOPI "optimisation": softmax multiplies by the reciprocal instead of dividing.
+    const tree = await patchedCheckout('softmax', 'v0.19-softmax-reciprocal.patch');
+    const r = await runCli(['check', '--against', 'v0.19.0-ir', '--baselines', FIXTURE_BASELINES, '--tvm', `checkout:${tree}`, '--ir', '--only', 'ds_cnn_s_f32', '--format', 'json', '--quiet']);
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport & { models: { ir?: unknown }[] };
+    expect(countByRule(report)).toEqual({ 'task-key-changed': 1, 'tir-function-changed': 1 });
+    const tir = report.findings.find((f) => f.rule === 'tir-function-changed');
+    expect(tir?.subject).toBe('tvmgen_default_fused_nn_softmax');
+    expect(tir?.args.decision).toMatch(/^an IR change/);
+    expect(tir?.evidence?.diff).toMatch(/^-.*T_softmax_exp_1\[i1\] \/ T_softmax_expsum_1/m);
+    // Same TVM build on both sides: the baseline's save_json loads, and equals the candidate's module.
+    expect(report.models[0]?.ir).toMatchObject({ irChanged: 1, jsonLoad: { import: 'equal', optimized: 'equal' } });
   });
 });

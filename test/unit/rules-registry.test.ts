@@ -26,6 +26,10 @@ const FIRES: Record<string, [string, string, string]> = {
   'ir-graph-changed': ['v0.25.0-ir', 'v0.27.0-ir', 'resnet50'],
   'ir-import-changed': ['v0.25.0-ir', 'v0.27.0-ir', 'resnet50'],
   'ir-failed': ['v0.19.0-ir', 'v0.19.0-ir-conv2d-operand-swap', 'squeezenet'],
+  // Candidate runs stored with the verdicts the candidate TVM made against the baseline's IR.
+  'ir-printer-only-change': ['v0.26.0-ir', 'v0.27.0-ir-vs-v0.26.0-ir', 'ds_cnn_s_f32'],
+  'ir-json-no-longer-loads': ['v0.25.0-ir', 'v0.27.0-ir-vs-v0.25.0-ir', 'ds_cnn_s_f32'],
+  'tir-function-changed': ['v0.19.0-ir', 'v0.19.0-ir-softmax-reciprocal', 'ds_cnn_s_f32'],
 };
 
 /** Rules whose real trigger has not been captured yet; each is listed in the closing note. */
@@ -34,11 +38,8 @@ const NO_REAL_PAIR_YET = new Set([
   'task-removed',
   'task-weight-changed',
   'ir-op-set-changed',
-  'tir-function-changed',
   'ir-function-added',
   'ir-function-removed',
-  'ir-json-no-longer-loads',
-  'ir-printer-only-change',
 ]);
 
 function findingsFor(base: string, cand: string, model: string) {
