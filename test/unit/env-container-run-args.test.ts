@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch, RECIPES, recipePath } from '../../src/env/container/build.js';
+import { engineFailureLine } from '../../src/env/container/cli.js';
 import { containerRunArgs, DEFAULT_LIMITS, normaliseMounts, type RunSpec } from '../../src/env/container/run-args.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -107,5 +108,13 @@ describe('image recipes and patches', () => {
     expect(() => checkPatch(readFileSync(file, 'utf8'), file)).not.toThrow();
     expect(() => checkPatch('--- a/src/relay/x.cc\n+++ b/src/relay/x.cc\n@@ -1 +1 @@\n-a\n+b\n', 'x.patch')).toThrow(InputError);
     expect(() => checkPatch('just text\n', 'x.patch')).toThrow(/not a unified diff/);
+  });
+});
+
+describe('engineFailureLine', () => {
+  it('keeps the line that says why, not the closing --help pointer', () => {
+    const stderr = "docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?.\nSee 'docker run --help'.\n";
+    expect(engineFailureLine(stderr)).toBe('docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?.');
+    expect(engineFailureLine("\nRun 'docker run --help' for more information\n")).toBeNull();
   });
 });

@@ -66,6 +66,22 @@ async function detect(binary: string): Promise<ContainerCli> {
   }
 }
 
+/** Whether the engine still answers: a job that failed while it did not is the runtime's failure, not TVM's. */
+export async function engineAnswers(cli: ContainerCli): Promise<boolean> {
+  const args = cli.flavour === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : [...cli.global, 'version'];
+  const r = await execa(cli.binary, args, { reject: false, timeout: 30_000, stdin: 'ignore' });
+  return r.exitCode === 0;
+}
+
+/** The line of a failed `run` that says why; the CLIs end with "Run 'docker run --help' …". */
+export function engineFailureLine(stderr: string): string | null {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(Run|See) '.*--help'/.test(l));
+  return lines.pop() ?? null;
+}
+
 /** crun, podman's default, fails on some cgroup setups (these machines); runc works wherever it is installed. */
 async function hasRunc(): Promise<boolean> {
   try {

@@ -8,7 +8,7 @@ import { chmod } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { execa } from 'execa';
 import { packageRoot } from '../../paths.js';
-import type { ContainerCli } from './cli.js';
+import { engineAnswers, engineFailureLine, RUNTIME_HINT, type ContainerCli } from './cli.js';
 import { CONTAINER_HOME, containerRunArgs, DEFAULT_LIMITS, type Mount } from './run-args.js';
 
 /** The image a container environment runs, and the CLI that runs it. */
@@ -98,8 +98,12 @@ export async function execInContainer(target: ContainerTarget, exec: ContainerEx
   if (killed) return outcome;
   if (result.exitCode === undefined) return { ...outcome, startError: result.shortMessage ?? 'could not start' };
   if (ENGINE_EXIT_CODES.has(result.exitCode)) {
-    const line = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? `exit ${result.exitCode}`;
-    return { ...outcome, startError: `${target.cli.binary} run failed (exit ${result.exitCode}): ${line}` };
+    const line = engineFailureLine(stderr) ?? `exit ${result.exitCode}`;
+    return { ...outcome, startError: `${target.cli.binary} run failed (exit ${result.exitCode}): ${line}; ${RUNTIME_HINT}` };
+  }
+  // A daemon stopped mid-run kills the container too; that must not read as a TVM crash.
+  if (result.exitCode !== 0 && !(await engineAnswers(target.cli))) {
+    return { ...outcome, startError: `${target.cli.binary} stopped answering while the job ran (exit ${result.exitCode}); ${RUNTIME_HINT}` };
   }
   const signal = result.exitCode > 128 ? (signalName(result.exitCode - 128) ?? null) : null;
   return signal ? { ...outcome, exitCode: null, signal } : outcome;
