@@ -1,12 +1,18 @@
 import type { CheckResult } from '../check/types.js';
 import { formatMessage } from '../rules/registry.js';
 import { getRule } from '../rules/registry.js';
-import { bySeverity, GROUP_AT, groupFindings, headline, irRows, jsonLoadText, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { bySeverity, clip, GROUP_AT, groupFindings, headline, irRows, jsonLoadText, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** A PR comment: verdict first, findings in tables, diffs folded. */
+/** Lines of one diff shown in a comment. */
+const DIFF_LINES = 40;
+/** Characters of diffs in one comment: GitHub refuses comments over 65,536 characters. */
+const DIFF_BUDGET = 40_000;
+
+/** A PR comment: verdict first, findings in tables, diffs folded, clipped, and within GitHub's size limit. */
 export function renderMarkdown(result: CheckResult): string {
+  const budget = { chars: DIFF_BUDGET };
   const out: string[] = [`## tvm-compat: ${result.summary.breaking ? '❌' : '✅'} ${verdict(result)}`, ''];
   out.push(`${headline(result)}; ${result.corpus.models} models × ${result.corpus.targets.join(', ')}.`, '');
   for (const [severity, list] of bySeverity(result.findings)) {
@@ -21,7 +27,17 @@ export function renderMarkdown(result: CheckResult): string {
     const withDiff = list.filter((f) => f.evidence?.diff);
     if (withDiff.length) {
       out.push(`<details><summary>Diffs (${withDiff.length})</summary>`, '');
-      for (const f of withDiff) out.push(`**${esc(where(f))}: ${esc(f.subject)}**`, '', '```diff', f.evidence?.diff ?? '', '```', '');
+      const left: string[] = [];
+      for (const f of withDiff) {
+        const diff = clip(f.evidence?.diff ?? '', DIFF_LINES).join('\n');
+        if (budget.chars < diff.length) {
+          left.push(`${where(f)}: ${f.subject}`);
+          continue;
+        }
+        budget.chars -= diff.length;
+        out.push(`**${esc(where(f))}: ${esc(f.subject)}**`, '', '```diff', diff, '```', '');
+      }
+      if (left.length) out.push(`${left.length} more diffs not shown, to keep the comment under GitHub's size limit (all of them are in \`--format json\`): ${esc(left.slice(0, 20).join(', '))}${left.length > 20 ? ', …' : ''}`, '');
       out.push('</details>', '');
     }
   }

@@ -28,6 +28,12 @@ describe('golden reports: v0.25.0 → v0.27.0', () => {
     });
   }
 
+  it('keeps the markdown (a PR comment) under GitHub\'s 65,536-character limit, though the IR diffs alone are over 1 MB', () => {
+    expect(RENDERERS.markdown(result).length).toBeLessThan(65_536);
+    const diffs = result.findings.reduce((n, f) => n + (f.evidence?.diff?.length ?? 0), 0);
+    expect(diffs).toBeGreaterThan(1_000_000);
+  });
+
   it('renders the same bytes twice', () => {
     expect(RENDERERS.json(diffBaselines(DEFAULT_BASELINES, 'v0.25', 'v0.27'))).toBe(RENDERERS.json(result));
   });
