@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, ExecaError } from 'execa';
 import { InfraError } from '../../errors.js';
@@ -20,9 +20,12 @@ export const BASE_SUITE = 'bookworm';
 
 const mirror = (): string => process.env.TVM_COMPAT_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
 
-/** Names the rootfs by what debootstrap is asked for (the mirror does not change it). */
+/** Changes to what is done to the rootfs after debootstrap; bump to make a new base. */
+const BASE_REVISION = 'root-0755';
+
+/** Names the rootfs by what debootstrap is asked for and what is done after (the mirror does not change it). */
 export function baseKey(): string {
-  const text = ['debootstrap', '--variant=minbase', BASE_SUITE, ...[...BASE_PACKAGES].sort()].join('\n');
+  const text = ['debootstrap', '--variant=minbase', BASE_SUITE, ...[...BASE_PACKAGES].sort(), BASE_REVISION].join('\n');
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
@@ -70,6 +73,9 @@ export async function ensureRootfs(cacheDir: string, onProgress: Progress): Prom
       await rm(path.join(root, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
       await mkdir(path.join(root, 'var', 'cache', 'apt', 'archives', 'partial'), { recursive: true });
       await mkdir(path.join(root, 'var', 'lib', 'apt', 'lists', 'partial'), { recursive: true });
+      // Host paths are mounted at the same path for a non-root user; one under /root (0700 in
+      // Debian) would be unreachable inside.
+      await chmod(path.join(root, 'root'), 0o755);
       await run('tar', ['--numeric-owner', '-C', root, '-cf', `${tarball}.tmp`, '.']);
       await rename(`${tarball}.tmp`, tarball);
     } finally {
