@@ -100,6 +100,19 @@ describe('docker: v0.19 image against the v0.19 baseline (squeezenet)', () => {
     // Killing the CLI does not stop a container; the runner must have removed it by name.
     expect(await leftovers()).toEqual([]);
   });
+  it('removes its running containers when the check is interrupted (SIGINT)', async () => {
+    const cli = execa('node', [resolve(packageRoot, 'dist', 'cli.js'), 'check', '--against', 'v0.19', '--tvm', `docker:${images.docker019}`, '--subset', 'ci', '--quiet'], {
+      reject: false,
+      stdin: 'ignore',
+    });
+    const deadline = Date.now() + 120_000;
+    while ((await leftovers()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await leftovers()).not.toEqual([]);
+    cli.kill('SIGINT');
+    const r = await cli;
+    expect(r.signal).toBe('SIGINT');
+    expect(await leftovers()).toEqual([]);
+  });
 });
 
 describe('podman: 0.27 image against the v0.25 baseline (ci subset)', () => {

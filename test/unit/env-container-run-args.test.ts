@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch, RECIPES, recipePath } from '../../src/env/container/build.js';
-import { engineFailureLine } from '../../src/env/container/cli.js';
+import { engineFailureLine, forceRemoveArgs } from '../../src/env/container/cli.js';
 import { containerRunArgs, DEFAULT_LIMITS, normaliseMounts, type RunSpec } from '../../src/env/container/run-args.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -116,5 +116,14 @@ describe('engineFailureLine', () => {
     const stderr = "docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?.\nSee 'docker run --help'.\n";
     expect(engineFailureLine(stderr)).toBe('docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?.');
     expect(engineFailureLine("\nRun 'docker run --help' for more information\n")).toBeNull();
+  });
+});
+
+describe('forceRemoveArgs', () => {
+  it('kills at once: podman would wait 10 s for a SIGTERM the probe (PID 1) ignores', () => {
+    const docker = { binary: 'docker', flavour: 'docker' as const, global: [], serverVersion: '20.10' };
+    const podman = { binary: 'podman', flavour: 'podman' as const, global: ['--runtime', 'runc'], serverVersion: '4.3.1' };
+    expect(forceRemoveArgs(docker, ['a', 'b'])).toEqual(['rm', '--force', 'a', 'b']);
+    expect(forceRemoveArgs(podman, ['a'])).toEqual(['--runtime', 'runc', 'rm', '--force', '--time', '0', 'a']);
   });
 });

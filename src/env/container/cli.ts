@@ -66,6 +66,11 @@ async function detect(binary: string): Promise<ContainerCli> {
   }
 }
 
+/** `rm` that kills at once: podman would first wait 10 s for SIGTERM, which a probe (PID 1) ignores. */
+export function forceRemoveArgs(cli: ContainerCli, names: string[]): string[] {
+  return [...cli.global, 'rm', '--force', ...(cli.flavour === 'podman' ? ['--time', '0'] : []), ...names];
+}
+
 /** Whether the engine still answers: a job that failed while it did not is the runtime's failure, not TVM's. */
 export async function engineAnswers(cli: ContainerCli): Promise<boolean> {
   const args = cli.flavour === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : [...cli.global, 'version'];

@@ -8,7 +8,8 @@ import { chmod } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { execa } from 'execa';
 import { packageRoot } from '../../paths.js';
-import { engineAnswers, engineFailureLine, RUNTIME_HINT, type ContainerCli } from './cli.js';
+import { engineAnswers, engineFailureLine, forceRemoveArgs, RUNTIME_HINT, type ContainerCli } from './cli.js';
+import { track, untrack } from './reaper.js';
 import { CONTAINER_HOME, containerRunArgs, DEFAULT_LIMITS, type Mount } from './run-args.js';
 
 /** The image a container environment runs, and the CLI that runs it. */
@@ -75,6 +76,7 @@ export async function execInContainer(target: ContainerTarget, exec: ContainerEx
     command: [exec.program, ...exec.args],
     limits: DEFAULT_LIMITS,
   });
+  track(target.cli, name);
   const result = await execa(target.cli.binary, [...target.cli.global, ...args], {
     reject: false,
     timeout: exec.timeoutMs,
@@ -85,6 +87,7 @@ export async function execInContainer(target: ContainerTarget, exec: ContainerEx
   });
   const killed = result.timedOut || result.isCanceled || Boolean(result.signal);
   if (killed) await removeContainer(target.cli, name);
+  untrack(name);
   const stderr = String(result.stderr ?? '');
   const outcome: ExecOutcome = {
     exitCode: result.exitCode ?? null,
@@ -112,7 +115,7 @@ export async function execInContainer(target: ContainerTarget, exec: ContainerEx
 /** `rm -f` kills and removes; tried twice because a CLI killed mid-create leaves the container to appear a moment later. */
 export async function removeContainer(cli: ContainerCli, name: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    await execa(cli.binary, [...cli.global, 'rm', '--force', name], { reject: false, timeout: 60_000, stdin: 'ignore' });
+    await execa(cli.binary, forceRemoveArgs(cli, [name]), { reject: false, timeout: 60_000, stdin: 'ignore' });
     const left = await execa(cli.binary, [...cli.global, 'ps', '--all', '--quiet', '--filter', `name=^${name}$`], { reject: false, timeout: 60_000 });
     if (String(left.stdout ?? '').trim() === '') return;
     await new Promise((r) => setTimeout(r, 1000));
