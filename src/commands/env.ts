@@ -17,7 +17,13 @@ export interface EnvFlags {
 /** The fingerprint and capabilities of an environment, as JSON. */
 export async function envInspect(flags: EnvFlags, onMessage: (text: string) => void): Promise<string> {
   const { env, info } = await prepareEnv(flags.tvm, { cacheDir: flags.cacheDir, onMessage });
-  return toJson({ label: env.label, python: env.python, env: env.env, ...info });
+  const container = env.container && {
+    cli: env.container.cli.binary,
+    engine: `${env.container.cli.flavour} ${env.container.cli.serverVersion}`,
+    image: env.container.image,
+    imageId: env.container.imageId,
+  };
+  return toJson({ label: env.label, python: env.python, env: env.env, ...(container ? { container } : {}), ...info });
 }
 
 /**
