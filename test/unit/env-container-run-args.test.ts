@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { checkPatch, RECIPES, recipePath } from '../../src/env/container/build.js';
-import { engineFailureLine, forceRemoveArgs } from '../../src/env/container/cli.js';
-import { containerRunArgs, DEFAULT_LIMITS, normaliseMounts, type RunSpec } from '../../src/env/container/run-args.js';
-import { InputError, UsageError } from '../../src/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkPatch, RECIPES, recipePath, releaseRecipeHash, releaseTag } from '../../src/env/container/build.js';
+import { engineFailureLine, forceRemoveArgs } from '../../src/env/container/cli.js';
+import { containerRunArgs, DEFAULT_LIMITS, normaliseMounts, type RunSpec } from '../../src/env/container/run-args.js';
+import { resolveRelease } from '../../src/env/releases.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import { packageRoot } from '../../src/paths.js';
 
 const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
@@ -125,5 +126,16 @@ describe('forceRemoveArgs', () => {
     const podman = { binary: 'podman', flavour: 'podman' as const, global: ['--runtime', 'runc'], serverVersion: '4.3.1' };
     expect(forceRemoveArgs(docker, ['a', 'b'])).toEqual(['rm', '--force', 'a', 'b']);
     expect(forceRemoveArgs(podman, ['a'])).toEqual(['--runtime', 'runc', 'rm', '--force', '--time', '0', 'a']);
+  });
+});
+
+describe('release image tags', () => {
+  it('change with the base and the requirements, and name the release', () => {
+    const release = resolveRelease('0.19');
+    const a = releaseRecipeHash(release, 'tvm-compat/base:bookworm-aaaaaaaaaaaa');
+    expect(releaseRecipeHash(release, 'tvm-compat/base:bookworm-aaaaaaaaaaaa')).toBe(a);
+    expect(releaseRecipeHash(release, 'tvm-compat/base:bookworm-bbbbbbbbbbbb')).not.toBe(a);
+    expect(releaseRecipeHash({ ...release, requirements: [...release.requirements, 'scipy==1.0'] }, 'tvm-compat/base:bookworm-aaaaaaaaaaaa')).not.toBe(a);
+    expect(releaseTag(release, a)).toBe(`tvm-compat/tvm:0.19.0-${a.slice(0, 12)}`);
   });
 });
