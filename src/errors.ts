@@ -39,7 +39,7 @@ export class InputError extends CompatError {
   }
 }
 
-/** The environment could not be provisioned or the probe could not start. Exit 3. */
+/** The environment could not be provisioned, or the probe could not start or run (a container engine that stopped). Exit 3. */
 export class InfraError extends CompatError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('infrastructure', message, options);

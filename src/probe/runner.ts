@@ -72,7 +72,7 @@ export async function runProbe(env: PythonEnv, job: ProbeJob, opts: RunOptions):
     } catch (err) {
       throw new InfraError(`${env.label}: the probe could not start: ${(err as Error).message}`, { cause: err });
     }
-    if (result.startError) throw new InfraError(`${env.label}: the probe could not start: ${result.startError}`);
+    if (result.startError) throw new InfraError(`${env.label}: the probe could not run: ${result.startError}`);
     const stderr = String(result.stderr ?? '');
     const timings = parseTimings(stderr);
     let snapshot = await readSnapshot(outFile);
