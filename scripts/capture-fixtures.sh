@@ -34,6 +34,10 @@ tree="$work/softmax-reciprocal"
 node dist/cli.js env checkout --tvm v0.19 "$tree"
 (cd "$tree" && git apply --unsafe-paths "$root/test/fixtures/patches/v0.19-softmax-reciprocal.patch")
 check_ir v0.19.0-ir "checkout:$tree" v0.19.0-ir-softmax-reciprocal squeezenet,ds_cnn_s_f32 # a TIR change
+tree="$work/onnx-relu-as-leaky-relu"
+node dist/cli.js env checkout --tvm v0.19 "$tree"
+(cd "$tree" && git apply --unsafe-paths "$root/test/fixtures/patches/v0.19-onnx-relu-as-leaky-relu.patch")
+check_ir v0.19.0-ir "checkout:$tree" v0.19.0-ir-onnx-relu-as-leaky-relu squeezenet # ops, functions and tasks replaced
 # The tree lives in a temporary folder: keep the path out of the committed fixture.
 sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json
 

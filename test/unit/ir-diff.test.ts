@@ -62,6 +62,17 @@ describe('diffIr', () => {
     expect(big.skipped.join('\n')).toMatch(/over the 4 MB cap/);
   });
 
+  it('v0.19 ONNX frontend importing Relu as leaky_relu(alpha=0): the op set, and the 18 fused conv2d PrimFuncs, are replaced', () => {
+    const d = diff('v0.19.0-ir', 'v0.19.0-ir-onnx-relu-as-leaky-relu', 'squeezenet');
+    const ops = d.findings.find((f) => f.rule === 'ir-op-set-changed');
+    expect(ops?.args).toEqual({ added: 'nn.leaky_relu', removed: 'nn.relu' });
+    expect(d.stats).toMatchObject({ added: 18, removed: 18 });
+    const added = d.findings.filter((f) => f.rule === 'ir-function-added').map((f) => f.subject);
+    expect(added.every((n) => /^tvmgen_default_fused_nn_contrib_conv2d_NCHWc_add_nn_leaky_relu(_\d+)?$/.test(n))).toBe(true);
+    // Relay text with meta[relay.Constant] references does not parse back: the main graph stays undecided.
+    expect(d.findings.filter((f) => f.rule === 'ir-graph-changed').map((f) => f.args.decision)).toEqual([expect.stringMatching(/^printer or IR not decided/)]);
+  });
+
   it('v0.19 index-order TOPI patch: 18 keys moved, yet the 30 lowered PrimFuncs are identical', () => {
     const d = diff('v0.19.0-ir', 'v0.19.0-ir-conv2d-index-order', 'squeezenet');
     expect(d.findings).toEqual([]);
