@@ -95,6 +95,8 @@ export function diffIr(
         continue;
       }
       stats.compared += 1;
+      // Stored on both sides: equal names of content mean equal texts, and no blob is read.
+      if (bf.textSha !== undefined && bf.textSha === cf.textSha) continue;
       const before = functionText(bf, blobs.baseline);
       const after = functionText(cf, blobs.candidate);
       if (before === after) continue;
