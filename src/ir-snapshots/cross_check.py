@@ -9,8 +9,10 @@ Two independent checks, both run by the candidate on what the baseline stored:
   leaves the question open, with the parser's reason. Constants are printed as
   metadata["<type key>"][i] references (show_meta=False); they are resolved to the candidate's
   own constants in order of use, so two functions come out equal only when the baseline text
-  uses the same constants in the same places. Callees of a fused main resolve to the candidate's
-  GlobalVars.
+  uses the same constants in the same places (scalars print inline as R.const and are not
+  metadata). Callees of a fused main resolve to the candidate's GlobalVars. As a control, the
+  candidate's own text must first parse back to a function equal to its own; where it does not,
+  the verdict is left open rather than guessed.
 - modules: the baseline's tvm.ir.save_json of each phase is loaded with tvm.ir.load_json in a
   child process (0.25's fused JSON kills 0.27 with SIGSEGV), then, if it loads, compared with the
   candidate's module of that phase by structural_equal.
@@ -54,6 +56,15 @@ def _script_globals():
         return None
 
 
+def _is_scalar(const):
+    """relax.Constant keeps its tensor in .data; 0.27's ir.GenericConst in .value."""
+    data = getattr(const, "data", None)
+    if data is None:
+        data = getattr(const, "value", None)
+    shape = getattr(data, "shape", None)
+    return shape is not None and len(shape) == 0
+
+
 def _relax_constants(func):
     import tvm
     from tvm import relax
@@ -62,7 +73,8 @@ def _relax_constants(func):
     found = []
 
     def visit(node):
-        if isinstance(node, kinds) and not any(node.same_as(c) for c in found):
+        # A scalar prints inline (R.const(1.0, "float32")), not as a metadata reference.
+        if isinstance(node, kinds) and not _is_scalar(node) and not any(node.same_as(c) for c in found):
             found.append(node)
 
     relax.analysis.post_order_visit(func, visit)
@@ -132,8 +144,20 @@ def check_functions(baseline_functions, functions, live, modules):
         if key not in base or base[key] == f["text"] or key not in live:
             continue
         record = {"phase": f["phase"], "kind": f["kind"], "name": f["name"]}
+        own, module = live[key], modules.get(f["phase"])
         try:
-            record.update(_verdict(f["kind"], base[key], live[key], modules.get(f["phase"])))
+            # Control: the candidate's own text must parse back to its own function, or a verdict
+            # on the baseline's text would measure this method, not the IR.
+            control = _verdict(f["kind"], f["text"], own, module)
+        except Exception as exc:
+            control = {"verdict": "unparsable", "error": _last_line(exc)}
+        if control["verdict"] != "printer" or control.get("note"):
+            why = control.get("error") or control.get("note") or "structurally different"
+            record.update(verdict="unparsable", error="the candidate's own text does not parse back to its function (%s)" % why)
+            out.append(record)
+            continue
+        try:
+            record.update(_verdict(f["kind"], base[key], own, module))
         except Exception as exc:
             record.update(verdict="unparsable", error=_last_line(exc))
         out.append(record)
