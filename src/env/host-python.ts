@@ -4,6 +4,7 @@
  */
 import { execa } from 'execa';
 import { InfraError } from '../errors.js';
+import { firstLine, memoizeAsync } from '../util/memo.js';
 
 /** The base interpreter that provisioned venvs are created from. */
 export interface HostPython {
@@ -13,19 +14,11 @@ export interface HostPython {
   version: string;
 }
 
-const memo = new Map<string, Promise<HostPython>>();
+const probeOnce = memoizeAsync(probe);
 
 /** $TVM_COMPAT_PYTHON, else `python3` from PATH. */
 export function hostPython(): Promise<HostPython> {
-  const command = process.env.TVM_COMPAT_PYTHON || 'python3';
-  let found = memo.get(command);
-  if (!found) {
-    found = probe(command);
-    memo.set(command, found);
-    // A failed lookup should not stick: the user may fix PATH and call again.
-    found.catch(() => memo.delete(command));
-  }
-  return found;
+  return probeOnce(process.env.TVM_COMPAT_PYTHON || 'python3');
 }
 
 export async function probe(command: string): Promise<HostPython> {
@@ -40,9 +33,4 @@ export async function probe(command: string): Promise<HostPython> {
       cause: error,
     });
   }
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
 }

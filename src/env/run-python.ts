@@ -5,10 +5,11 @@
  */
 import { dirname } from 'node:path';
 import { execa } from 'execa';
-import { execInContainer, type ExecOutcome } from './container/run.js';
+import { execInContainer } from './container/run.js';
+import { outcomeOf, type ExecOutcome } from './exec-outcome.js';
 import type { PythonEnv } from './resolve.js';
 
-export type { ExecOutcome } from './container/run.js';
+export type { ExecOutcome } from './exec-outcome.js';
 
 export interface PythonRunOptions {
   /** The process environment (a host process also inherits this process's). */
@@ -49,13 +50,5 @@ export async function runPython(env: PythonEnv, script: string, args: string[], 
     maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024,
   });
   const startError = result.failed && result.exitCode === undefined && !result.timedOut && !result.signal && !result.isCanceled ? (result.shortMessage ?? 'could not start') : null;
-  return {
-    exitCode: result.exitCode ?? null,
-    signal: result.signal ?? null,
-    timedOut: result.timedOut,
-    canceled: result.isCanceled,
-    stdout: String(result.stdout ?? ''),
-    stderr: String(result.stderr ?? ''),
-    startError,
-  };
+  return outcomeOf(result, startError);
 }

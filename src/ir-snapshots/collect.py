@@ -47,15 +47,16 @@ def mask_version(json_text):
     return _JSON_VERSION.sub(lambda m: m.group(1) + '"' + VERSION_MASK + '"', json_text)
 
 
-def _structural_hash():
+def _structural(name):
+    """tvm.ir.structural_hash / structural_equal, or tvm_ffi's where tvm.ir no longer has them (0.25+)."""
     import tvm
 
-    fn = getattr(tvm.ir, "structural_hash", None)
+    fn = getattr(tvm.ir, name, None)
     if fn is not None:
         return fn
     import tvm_ffi
 
-    return tvm_ffi.structural_hash
+    return getattr(tvm_ffi, name)
 
 
 def _tir_module():
@@ -171,9 +172,9 @@ def _sorted_output(functions, modules, lowering, errors):
 # --- Relay era ---------------------------------------------------------------------------------
 
 
-def _relay_ops(mod):
+def _op_names(mod, ir):
+    """Operator names used by the module's functions; ir is tvm.relay or tvm.relax (same visitor API)."""
     import tvm
-    from tvm import relay
 
     names = set()
 
@@ -182,8 +183,8 @@ def _relay_ops(mod):
             names.add(str(node.name))
 
     for _, func in mod.functions.items():
-        if isinstance(func, relay.Function):
-            relay.analysis.post_order_visit(func, visit)
+        if isinstance(func, ir.Function):
+            ir.analysis.post_order_visit(func, visit)
     return names
 
 
@@ -255,14 +256,14 @@ def _relay_collect(ctx, live):
     from tvm import relay
 
     tir = _tir_module()
-    shash = _structural_hash()
+    shash = _structural("structural_hash")
     target = tvm.target.Target(ctx["target"]["target"])
     mod = ctx["mod"]
     functions, modules, errors = [], [], []
     lowering = None
 
     functions += _relay_functions(mod, "import", shash, live)
-    modules.append(_module_record("import", mod, _relay_ops(mod), live))
+    modules.append(_module_record("import", mod, _op_names(mod, relay), live))
 
     try:
         with tvm.transform.PassContext(opt_level=3):
@@ -273,7 +274,7 @@ def _relay_collect(ctx, live):
         errors.append(_error("optimized", exc))
         return _sorted_output(functions, modules, lowering, errors)
     functions += _relay_functions(opt_mod, "optimized", shash, live)
-    modules.append(_module_record("optimized", opt_mod, _relay_ops(opt_mod), live))
+    modules.append(_module_record("optimized", opt_mod, _op_names(opt_mod, relay), live))
 
     attempts = [
         ("relay.backend.graph_executor_codegen.GraphExecutorCodegen", _relay_lower_graph_codegen),
@@ -300,22 +301,6 @@ def _relay_collect(ctx, live):
 # --- Relax era ---------------------------------------------------------------------------------
 
 
-def _relax_ops(mod):
-    import tvm
-    from tvm import relax
-
-    names = set()
-
-    def visit(node):
-        if isinstance(node, tvm.ir.Op):
-            names.add(str(node.name))
-
-    for _, func in mod.functions.items():
-        if isinstance(func, relax.Function):
-            relax.analysis.post_order_visit(func, visit)
-    return names
-
-
 def _relax_functions(mod, phase, shash, tir, live):
     from tvm import relax
 
@@ -334,12 +319,12 @@ def _relax_collect(ctx, live):
     from tvm import relax
 
     tir = _tir_module()
-    shash = _structural_hash()
+    shash = _structural("structural_hash")
     mod = ctx["mod"]
     functions, modules, errors = [], [], []
 
     functions += _relax_functions(mod, "import", shash, tir, live)
-    modules.append(_module_record("import", mod, _relax_ops(mod), live))
+    modules.append(_module_record("import", mod, _op_names(mod, relax), live))
 
     try:
         seq = tvm.transform.Sequential([getattr(relax.transform, name)() for name in RELAX_PIPELINE])
@@ -349,7 +334,7 @@ def _relax_collect(ctx, live):
         errors.append(_error("optimized", exc))
         return _sorted_output(functions, modules, None, errors)
     functions += _relax_functions(fused, "optimized", shash, tir, live)
-    modules.append(_module_record("optimized", fused, _relax_ops(fused), live))
+    modules.append(_module_record("optimized", fused, _op_names(fused, relax), live))
     return _sorted_output(functions, modules, "relax.transform:" + ">".join(RELAX_PIPELINE), errors)
 
 
@@ -369,7 +354,7 @@ def collect(ctx):
     if cross:
         # Printer churn or IR change, decided against the baseline's IR (see cross_check.py).
         try:
-            out["crossCheck"] = _cross_check_module().run(cross, out["functions"], live.functions, live.modules)
+            out["crossCheck"] = _cross_check_module().run(cross, out["functions"], live.functions, live.modules, _structural("structural_equal"))
         except Exception as exc:
             out["crossCheck"] = {"baseline": cross.get("baseline", ""), "functions": [], "modules": [], "error": "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])}
     return out

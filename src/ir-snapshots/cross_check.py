@@ -35,17 +35,6 @@ def _last_line(exc):
     return ("%s: %s" % (type(exc).__name__, text))[:400]
 
 
-def _structural_equal():
-    import tvm
-
-    fn = getattr(tvm.ir, "structural_equal", None)
-    if fn is not None:
-        return fn
-    import tvm_ffi
-
-    return tvm_ffi.structural_equal
-
-
 def _script_globals():
     """The names a printed TVMScript file expects (T, R, I, tvm), as the parser itself binds them."""
     try:
@@ -120,22 +109,33 @@ def _parse_relay(text):
     return tvm.relay.parse_expr(body)
 
 
-def _verdict(kind, text, own, module):
-    seq = _structural_equal()
+def _parser(kind, own, module):
+    """parse(text) -> (object, well_formed) in the candidate, with the names `own` is printed with."""
     if kind == "relay":
-        parsed, well_formed = _parse_relay(text), True
-    elif kind == "relax":
-        parsed, well_formed = _parse_script(text, _relax_extra_vars(own, module))
-    else:
-        parsed, well_formed = _parse_script(text, _script_globals())
-    equal = bool(seq(parsed, own, map_free_vars=True))
+        return lambda text: (_parse_relay(text), True)
+    names = []  # built on first use, inside _verdict's error handling, and reused for the second text
+
+    def parse(text):
+        if not names:
+            names.append(_relax_extra_vars(own, module) if kind == "relax" else _script_globals())
+        return _parse_script(text, names[0])
+
+    return parse
+
+
+def _verdict(parse, text, own, seq):
+    try:
+        parsed, well_formed = parse(text)
+        equal = bool(seq(parsed, own, map_free_vars=True))
+    except Exception as exc:
+        return {"verdict": "unparsable", "error": _last_line(exc)}
     out = {"verdict": "printer" if equal else "ir"}
     if not well_formed:
         out["note"] = "the baseline's text parses only with the well-formedness check off"
     return out
 
 
-def check_functions(baseline_functions, functions, live, modules):
+def check_functions(baseline_functions, functions, live, modules, seq):
     """baseline_functions: [{phase, kind, name, text}]; functions: the candidate's records."""
     base = dict(((f["phase"], f["kind"], f["name"]), f["text"]) for f in baseline_functions)
     out = []
@@ -144,22 +144,16 @@ def check_functions(baseline_functions, functions, live, modules):
         if key not in base or base[key] == f["text"] or key not in live:
             continue
         record = {"phase": f["phase"], "kind": f["kind"], "name": f["name"]}
-        own, module = live[key], modules.get(f["phase"])
-        try:
-            # Control: the candidate's own text must parse back to its own function, or a verdict
-            # on the baseline's text would measure this method, not the IR.
-            control = _verdict(f["kind"], f["text"], own, module)
-        except Exception as exc:
-            control = {"verdict": "unparsable", "error": _last_line(exc)}
+        own = live[key]
+        parse = _parser(f["kind"], own, modules.get(f["phase"]))
+        # Control: the candidate's own text must parse back to its own function, or a verdict on
+        # the baseline's text would measure this method, not the IR.
+        control = _verdict(parse, f["text"], own, seq)
         if control["verdict"] != "printer" or control.get("note"):
             why = control.get("error") or control.get("note") or "structurally different"
             record.update(verdict="unparsable", error="the candidate's own text does not parse back to its function (%s)" % why)
-            out.append(record)
-            continue
-        try:
-            record.update(_verdict(f["kind"], base[key], own, module))
-        except Exception as exc:
-            record.update(verdict="unparsable", error=_last_line(exc))
+        else:
+            record.update(_verdict(parse, base[key], own, seq))
         out.append(record)
     return out
 
@@ -202,7 +196,7 @@ def _load_in_child(texts):
     return results
 
 
-def check_modules(baseline_modules, tvm_version, live_modules):
+def check_modules(baseline_modules, tvm_version, live_modules, seq):
     """baseline_modules: [{phase, json}] as stored (tvm_version masked) or {phase, skipped}."""
     import tvm
 
@@ -211,7 +205,6 @@ def check_modules(baseline_modules, tvm_version, live_modules):
     if not todo:
         return out
     texts = [m["json"].replace('"%s"' % VERSION_MASK, json.dumps(tvm_version)) for m in todo]
-    seq = _structural_equal()
     for m, text, (loads, error) in zip(todo, texts, _load_in_child(texts)):
         record = {"phase": m["phase"], "loads": loads}
         if not loads:
@@ -223,11 +216,12 @@ def check_modules(baseline_modules, tvm_version, live_modules):
     return out
 
 
-def run(cross, functions, live, live_modules):
-    """cross: the job's crossCheck (the baseline's IR); returns the stage's crossCheck record,
-    labelled with the baseline's name so that it is only ever applied against that baseline."""
+def run(cross, functions, live, live_modules, seq):
+    """cross: the job's crossCheck (the baseline's IR); seq: this TVM's structural_equal. Returns
+    the stage's crossCheck record, labelled with the baseline's name so that it is only ever
+    applied against that baseline."""
     return {
         "baseline": cross["baseline"],
-        "functions": check_functions(cross.get("functions", []), functions, live, live_modules),
-        "modules": check_modules(cross.get("modules", []), cross["tvmVersion"], live_modules),
+        "functions": check_functions(cross.get("functions", []), functions, live, live_modules, seq),
+        "modules": check_modules(cross.get("modules", []), cross["tvmVersion"], live_modules, seq),
     }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { execa, ExecaError } from 'execa';
 import { InfraError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
+import { firstLine, memoizeAsync } from '../../util/memo.js';
 import type { ContainerRuntime } from '../spec.js';
 
 /** What a binary is, told by its `--version`, not by its name (podman-docker installs podman as "docker"). */
@@ -30,19 +31,12 @@ export function cliBinary(runtime: ContainerRuntime, override?: string): string 
   return override || process.env.TVM_COMPAT_CONTAINER_CLI || runtime;
 }
 
-const memo = new Map<string, Promise<ContainerCli>>();
-
 /** Asks `binary` what it is and whether its engine answers; InfraError (exit 3) with RUNTIME_HINT if not. */
-export function findContainerCli(binary: string): Promise<ContainerCli> {
-  let found = memo.get(binary);
-  if (!found) {
-    found = detect(binary);
-    memo.set(binary, found);
-    // A stopped daemon may be started between two calls in one process (tests do).
-    found.catch(() => memo.delete(binary));
-  }
-  return found;
-}
+export const findContainerCli: (binary: string) => Promise<ContainerCli> = memoizeAsync(detect);
+
+/** A command that succeeds only while the engine answers: docker's needs the daemon; podman has none. */
+const versionArgs = (flavour: Flavour, global: string[]): string[] =>
+  flavour === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : [...global, 'version', '--format', '{{.Version}}'];
 
 async function detect(binary: string): Promise<ContainerCli> {
   let version: string;
@@ -54,10 +48,8 @@ async function detect(binary: string): Promise<ContainerCli> {
   }
   const flavour: Flavour = /podman/i.test(version) ? 'podman' : 'docker';
   const global = flavour === 'podman' && (await hasRunc()) ? ['--runtime', 'runc'] : [];
-  // docker: the daemon must answer; podman has none, but `info` fails the same way a run would.
-  const probe = flavour === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : [...global, 'version', '--format', '{{.Version}}'];
   try {
-    const { stdout } = await execa(binary, probe, { timeout: 30_000 });
+    const { stdout } = await execa(binary, versionArgs(flavour, global), { timeout: 30_000 });
     return { binary, flavour, global, serverVersion: stdout.trim() };
   } catch (error) {
     const stderr = error instanceof ExecaError ? String(error.stderr ?? '') : '';
@@ -73,8 +65,7 @@ export function forceRemoveArgs(cli: ContainerCli, names: string[]): string[] {
 
 /** Whether the engine still answers: a job that failed while it did not is the runtime's failure, not TVM's. */
 export async function engineAnswers(cli: ContainerCli): Promise<boolean> {
-  const args = cli.flavour === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : [...cli.global, 'version'];
-  const r = await execa(cli.binary, args, { reject: false, timeout: 30_000, stdin: 'ignore' });
+  const r = await execa(cli.binary, versionArgs(cli.flavour, cli.global), { reject: false, timeout: 30_000, stdin: 'ignore' });
   return r.exitCode === 0;
 }
 
@@ -95,9 +86,4 @@ async function hasRunc(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
 }

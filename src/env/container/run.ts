@@ -8,6 +8,7 @@ import { chmod } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { execa } from 'execa';
 import { packageRoot } from '../../paths.js';
+import { outcomeOf, type ExecOutcome } from '../exec-outcome.js';
 import { engineAnswers, engineFailureLine, forceRemoveArgs, RUNTIME_HINT, type ContainerCli } from './cli.js';
 import { track, untrack } from './reaper.js';
 import { CONTAINER_HOME, containerRunArgs, DEFAULT_LIMITS, type Mount } from './run-args.js';
@@ -33,18 +34,6 @@ export interface ContainerExec {
   timeoutMs: number;
   signal?: AbortSignal;
   maxBuffer?: number;
-}
-
-/** Outcome in host terms: a container killed by signal N (exit 128+N) reads as that signal. */
-export interface ExecOutcome {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  canceled: boolean;
-  stdout: string;
-  stderr: string;
-  /** Set when the process, or the container, could not be started at all. */
-  startError: string | null;
 }
 
 /** docker run and podman run: 125 the engine failed, 126 not executable, 127 not found. */
@@ -88,16 +77,8 @@ export async function execInContainer(target: ContainerTarget, exec: ContainerEx
   const killed = result.timedOut || result.isCanceled || Boolean(result.signal);
   if (killed) await removeContainer(target.cli, name);
   untrack(name);
-  const stderr = String(result.stderr ?? '');
-  const outcome: ExecOutcome = {
-    exitCode: result.exitCode ?? null,
-    signal: result.signal ?? null,
-    timedOut: result.timedOut,
-    canceled: result.isCanceled,
-    stdout: String(result.stdout ?? ''),
-    stderr,
-    startError: null,
-  };
+  const outcome = outcomeOf(result);
+  const stderr = outcome.stderr;
   if (killed) return outcome;
   if (result.exitCode === undefined) return { ...outcome, startError: result.shortMessage ?? 'could not start' };
   if (ENGINE_EXIT_CODES.has(result.exitCode)) {
