@@ -10,6 +10,10 @@ export const EXIT_CODES = {
   usage: 2,
   input: 2,
   infrastructure: 3,
+  /** Nothing breaking was found, but something the baseline has could not be compared. */
+  incomplete: 4,
+  /** SIGINT/SIGTERM: the run stopped, no report and no baseline were written (128 + SIGINT). */
+  interrupted: 130,
 } as const;
 
 export class CompatError extends Error {
