@@ -61,23 +61,31 @@ export function listBaselines(dir: string): string[] {
     });
 }
 
+/** A release-named baseline: `v0.27.0` or `0.27.0`, nothing after the patch number. */
+const RELEASE_NAME = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+/** What `--against` may abbreviate: `v0`, `v0.27`, `v0.27.0` (with or without the v). */
+const VERSION_QUERY = /^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?$/;
+
 /**
- * "v0.25" → the highest stored baseline in 0.25.x; an exact folder name always wins.
+ * "v0.25" → the highest stored release-named baseline in 0.25.x; an exact folder name always wins.
+ * A name with anything after the version (`v0.27.0-candidate-run`, which `check --save-candidate-as`
+ * writes beside the releases, or `v0.28.0-rc1`) is never taken for a release: semver would read its
+ * suffix as a pre-release, and coercing would drop it. Such baselines are reached by their exact name.
  * Unknown names list what is stored.
  */
 export function resolveBaselineName(dir: string, against: string): string {
   const stored = listBaselines(dir);
   if (stored.includes(against)) return against;
-  const wanted = semver.coerce(against.replace(/^v/, ''));
-  const parts = against.replace(/^v/, '').split('.').length;
-  if (wanted) {
-    const range = parts >= 3 ? `=${wanted.version}` : parts === 2 ? `~${wanted.major}.${wanted.minor}.0` : `^${wanted.major}.0.0 <${wanted.major + 1}.0.0`;
-    const hits = stored.filter((n) => {
-      const v = semver.coerce(n);
-      return v !== null && semver.satisfies(v, range);
-    });
+  const q = VERSION_QUERY.exec(against);
+  if (q) {
+    const [major, minor, patch] = q.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
+    const hits = stored
+      .map((name) => ({ name, v: RELEASE_NAME.exec(name)?.slice(1).map(Number) }))
+      .filter((h): h is { name: string; v: number[] } => h.v !== undefined)
+      .filter(({ v }) => v[0] === major && (minor === undefined || v[1] === minor) && (patch === undefined || v[2] === patch))
+      .sort((a, b) => a.v[0]! - b.v[0]! || a.v[1]! - b.v[1]! || a.v[2]! - b.v[2]! || a.name.localeCompare(b.name));
     const best = hits.at(-1);
-    if (best) return best;
+    if (best) return best.name;
   }
   const list = stored.length ? stored.join(', ') : 'none';
   throw new UsageError(`no baseline matches "${against}" in ${dir} (stored: ${list})`);

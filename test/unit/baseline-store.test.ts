@@ -12,15 +12,41 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A committed baseline under another name, without its IR blobs (name resolution reads only manifests). */
+const copyWithoutBlobs = (from: string, to: string) =>
+  cpSync(join(DEFAULT_BASELINES, from), join(dir, to), { recursive: true, filter: (src) => !src.endsWith('/blobs') });
+
 describe('resolveBaselineName', () => {
   it('picks the highest stored patch release of a minor version, and exact names first', () => {
-    for (const n of ['v0.25.0', 'v0.25.2', 'v0.27.0', 'v0.19.0-conv2d']) cpSync(join(DEFAULT_BASELINES, 'v0.25.0'), join(dir, n), { recursive: true });
+    for (const n of ['v0.25.0', 'v0.25.2', 'v0.27.0', 'v0.19.0-conv2d']) copyWithoutBlobs('v0.25.0', n);
     expect(resolveBaselineName(dir, 'v0.25')).toBe('v0.25.2');
     expect(resolveBaselineName(dir, 'v0.25.0')).toBe('v0.25.0');
     expect(resolveBaselineName(dir, '0.27')).toBe('v0.27.0');
     expect(resolveBaselineName(dir, 'v0.19.0-conv2d')).toBe('v0.19.0-conv2d');
     expect(() => resolveBaselineName(dir, 'v0.10')).toThrow(UsageError);
     expect(() => resolveBaselineName(dir, 'v0.10')).toThrow(/stored: .*v0\.25\.0, v0\.25\.2/);
+  });
+
+  it('never takes a suffixed folder for a release: v0.27 is v0.27.0 beside v0.27.0-candidate-run', () => {
+    // What `check --save-candidate-as` leaves in the same folder, next to the real releases.
+    for (const n of ['v0.27.0', 'v0.27.0-candidate-run', 'v0.27.1-rc1', 'v0.27.0+local', 'v0.25.0', 'v0.25.0.post1'])
+      copyWithoutBlobs(n.startsWith('v0.27') ? 'v0.27.0' : 'v0.25.0', n);
+    expect(resolveBaselineName(dir, 'v0.27')).toBe('v0.27.0');
+    expect(resolveBaselineName(dir, '0.27')).toBe('v0.27.0');
+    expect(resolveBaselineName(dir, 'v0.27.0')).toBe('v0.27.0');
+    expect(resolveBaselineName(dir, 'v0')).toBe('v0.27.0');
+    expect(resolveBaselineName(dir, 'v0.25')).toBe('v0.25.0');
+    // Exact names still reach the suffixed ones.
+    expect(resolveBaselineName(dir, 'v0.27.0-candidate-run')).toBe('v0.27.0-candidate-run');
+    expect(resolveBaselineName(dir, 'v0.27.1-rc1')).toBe('v0.27.1-rc1');
+    // A version with a suffix is not a query: it must be an exact name.
+    expect(() => resolveBaselineName(dir, 'v0.27.1')).toThrow(/no baseline matches "v0\.27\.1"/);
+    expect(() => resolveBaselineName(dir, 'v0.27.0-cand')).toThrow(UsageError);
+  });
+
+  it('with only suffixed folders stored, a version finds none and lists them', () => {
+    copyWithoutBlobs('v0.27.0', 'v0.27.0-candidate-run');
+    expect(() => resolveBaselineName(dir, 'v0.27')).toThrow(/no baseline matches "v0\.27" .*stored: v0\.27\.0-candidate-run\)/);
   });
 
   it('lists the committed baselines in version order', () => {
