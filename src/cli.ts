@@ -2,17 +2,19 @@
 /**
  * The only module that prints or exits: flags → options → core → renderer → exit code.
  */
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_BASELINES } from './baseline/store.js';
-import type { ProgressEvent } from './check/collect.js';
+import type { ProgressEvent } from './check/prepare.js';
 import { baselineCreate, baselineList, renderCreated } from './commands/baseline.js';
 import { checkCommand, diffCommand } from './commands/check.js';
 import { defaultJobs, positiveInt, splitList, type CommonFlags } from './commands/flags.js';
 import { envBuild, envCheckout, envInspect } from './commands/env.js';
 import { rulesList } from './commands/rules.js';
-import { CompatError, EXIT_CODES } from './errors.js';
+import { CompatError, EXIT_CODES, internalErrorMessage } from './errors.js';
+import { Interrupted } from './probe/pool.js';
 import { FORMATS, type Format } from './report/index.js';
 import { TOOL } from './version.js';
 
@@ -22,7 +24,7 @@ interface RawCommon {
   model?: string[];
   subset?: string;
   only?: string[];
-  ir?: boolean;
+  ir: boolean;
   jobs: number;
   timeout: number;
   cache?: string;
@@ -48,7 +50,7 @@ function withCommon(cmd: Command): Command {
     .option('--model <path...>', 'model files (.onnx, .tflite) to use instead of a corpus; inputs are read from the files')
     .option('--subset <name>', 'a model subset named in the corpus, e.g. "ci"')
     .option('--only <ids>', 'comma-separated model ids to keep', splitList)
-    .option('--ir', 'also snapshot and diff the IR: Relay/Relax per phase and lowered TIR (experimental)')
+    .option('--no-ir', 'skip the IR snapshots (Relay/Relax per phase and lowered TIR), which are compared by default')
     .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')
@@ -80,6 +82,17 @@ function progress(quiet: boolean | undefined): (e: ProgressEvent) => void {
   };
 }
 
+/**
+ * SIGINT or SIGTERM aborts the run: the core stops every probe and throws Interrupted, and main()
+ * exits 130 having written no report and no baseline. Listening here also keeps the signal from
+ * killing the process before that (a second Ctrl-C still does).
+ */
+function onInterrupt(): AbortSignal {
+  const abort = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort());
+  return abort.signal;
+}
+
 const message = (text: string): void => {
   process.stderr.write(`${text}\n`);
 };
@@ -107,9 +120,7 @@ export function buildProgram(): Command {
       .option('--output <file>', 'write the report to a file instead of stdout')
       .option('--save-candidate-as <name>', 'also store the candidate run as a baseline of this name (with --ir: with its printer-or-IR verdicts)'),
   ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string; saveCandidateAs?: string }) => {
-    const abort = new AbortController();
-    process.once('SIGINT', () => abort.abort());
-    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs }, progress(o.quiet), abort.signal);
+    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs }, progress(o.quiet), onInterrupt());
     emit(report, o.output);
     process.exitCode = exitCode;
   });
@@ -136,7 +147,7 @@ export function buildProgram(): Command {
       .requiredOption('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE')
       .option('--name <name>', 'baseline name (default: v<TVM version>)'),
   ).action(async (o: RawCommon & { tvm: string; name?: string }) => {
-    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name }, progress(o.quiet));
+    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name }, progress(o.quiet), onInterrupt());
     process.stdout.write(renderCreated(result));
   });
   baseline
@@ -186,21 +197,37 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `program` is for tests: a unit test gives it a program whose action throws, to see the mapping. */
+export async function main(argv: string[], program: () => Command = buildProgram): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await program().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_CODES.usage;
+    if (err instanceof Interrupted) {
+      process.stderr.write('compat: interrupted: no report and no baseline were written\n');
+      return EXIT_CODES.interrupted;
+    }
     if (err instanceof CompatError) {
       process.stderr.write(`compat: ${err.message}\n`);
       return EXIT_CODES[err.kind];
     }
-    process.stderr.write(`compat: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT_CODES.infrastructure;
+    process.stderr.write(internalErrorMessage(err, { tool: TOOL, args: argv.slice(2), runtime: `node ${process.version} ${process.platform}-${process.arch}` }));
+    return EXIT_CODES.internal;
   }
 }
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+/** Run only as the program (`node dist/cli.js`, or the `compat` bin link to it), not when a test imports main(). */
+function invokedAsProgram(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedAsProgram()) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

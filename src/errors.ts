@@ -12,6 +12,12 @@ export const EXIT_CODES = {
   infrastructure: 3,
   /** Nothing breaking was found, but something the baseline has could not be compared. */
   incomplete: 4,
+  /**
+   * A bug in tvm-compat itself: anything thrown that is not a CompatError. 70 is EX_SOFTWARE of
+   * BSD sysexits(3) ("internal software error"), the one widespread convention for it; 3 would
+   * send the user to fix an environment that is fine.
+   */
+  internal: 70,
   /** SIGINT/SIGTERM: the run stopped, no report and no baseline were written (128 + SIGINT). */
   interrupted: 130,
 } as const;
@@ -48,5 +54,34 @@ export class InfraError extends CompatError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('infrastructure', message, options);
     this.name = 'InfraError';
+  }
+}
+
+/**
+ * What the CLI prints for a tool bug: says whose fault it is and asks for a report with the stack
+ * (the causes too, which is where a wrapped library error keeps its own).
+ */
+export function internalErrorMessage(err: unknown, at: { tool: { name: string; version: string }; args: readonly string[]; runtime: string }): string {
+  const lines = [
+    `compat: internal error: this is a bug in ${at.tool.name} ${at.tool.version}, not in TVM or your environment.`,
+    `Please report it to the ${at.tool.name} maintainers with the command and everything below:`,
+    `  command: compat ${at.args.join(' ')}`,
+    `  runtime: ${at.runtime}`,
+  ];
+  const seen = new Set<unknown>();
+  for (let e: unknown = err, depth = 0; e !== undefined && !seen.has(e) && depth < 5; depth++) {
+    seen.add(e);
+    const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : `thrown value: ${safeString(e)}`;
+    lines.push(depth === 0 ? text : `caused by: ${text}`);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    return String(value);
   }
 }

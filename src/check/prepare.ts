@@ -1,10 +1,15 @@
 import { DEFAULT_CORPUS, loadCorpus, selectModels, type Corpus } from '../corpus/corpus.js';
 import { checkModelPaths, corpusFromPaths } from '../corpus/from-paths.js';
-import { inspectEnv, type EnvInfo } from '../env/fingerprint.js';
+import { eraOf } from '../env/capabilities.js';
+import { infoWithoutTvm, type EnvInfo } from '../env/fingerprint.js';
 import { newestRelease } from '../env/releases.js';
 import { resolveEnv, type PythonEnv } from '../env/resolve.js';
 import { parseEnvSpec } from '../env/spec.js';
-import { UsageError } from '../errors.js';
+import { InfraError, UsageError } from '../errors.js';
+import { Interrupted, modelFolders, ProbePool, type ProbeJob, type ProbeRun } from '../probe/pool.js';
+import type { StageRecord } from '../probe/snapshot.js';
+import type { Concern } from '../concerns/types.js';
+import { mapPool } from '../util/pool.js';
 
 export interface CorpusOptions {
   /** A corpus.json; the embedded corpus when absent. */
@@ -15,9 +20,13 @@ export interface CorpusOptions {
   subset?: string;
   /** Model ids to keep. */
   only?: string[];
-  /** Also collect IR snapshots (Relay/Relax/TIR per phase). */
+  /** Snapshot and compare the IR (on unless --no-ir). */
   ir?: boolean;
 }
+
+export type ProgressEvent =
+  | { kind: 'message'; text: string }
+  | { kind: 'job'; env: string; index: number; total: number; model: string; target: string; seconds: number; stages: Record<string, string> };
 
 export interface EnvOptions {
   cacheDir?: string;
@@ -30,14 +39,11 @@ export function checkInputs(spec: string | undefined, corpus: CorpusOptions): vo
   if (corpus.models?.length) checkModelPaths(corpus.models);
 }
 
-/** Resolves, provisions and fingerprints an environment; no spec means the newest release. */
-export async function prepareEnv(spec: string | undefined, opts: EnvOptions): Promise<{ env: PythonEnv; info: EnvInfo; specText: string }> {
+/** Resolves and provisions an environment; no spec means the newest release. */
+export async function prepareEnv(spec: string | undefined, opts: EnvOptions): Promise<{ env: PythonEnv; specText: string }> {
   const specText = spec ?? `v${newestRelease().version}`;
   const env = await resolveEnv(parseEnvSpec(specText), { cacheDir: opts.cacheDir, onProgress: opts.onMessage });
-  opts.onMessage?.(`${env.label}: inspecting`);
-  const info = await inspectEnv(env);
-  opts.onMessage?.(`${env.label}: TVM ${info.fingerprint.tvmVersion} (${info.fingerprint.gitCommit?.slice(0, 8) ?? 'no commit recorded'})`);
-  return { env, info, specText };
+  return { env, specText };
 }
 
 export async function prepareCorpus(opts: CorpusOptions, env: PythonEnv): Promise<Corpus> {
@@ -49,4 +55,73 @@ export async function prepareCorpus(opts: CorpusOptions, env: PythonEnv): Promis
   const corpus = selectModels(loadCorpus(opts.corpus ?? DEFAULT_CORPUS), { subset: opts.subset, only: opts.only });
   if (!corpus.models.length) throw new UsageError('the selection leaves no model to run');
   return corpus;
+}
+
+export interface OpenedProbes {
+  pool: ProbePool;
+  info: EnvInfo;
+  /** The import stage's record when TVM does not import in the environment (with its traceback). */
+  importFailure: StageRecord | null;
+}
+
+/**
+ * Starts the environment's probe workers (the first one describes it: the fingerprint) and tells
+ * them the era, decided here from the capabilities, and the collectors the jobs will run.
+ */
+export async function openProbes(
+  env: PythonEnv,
+  corpus: Corpus,
+  concerns: readonly Concern[],
+  opts: { workers: number; signal?: AbortSignal; onMessage?: (text: string) => void },
+): Promise<OpenedProbes> {
+  opts.onMessage?.(`${env.label}: starting the probe (import tvm)`);
+  const pool = await ProbePool.open(env, { workers: opts.workers, reads: modelFolders(corpus.models.map((model) => ({ model }))), signal: opts.signal });
+  const { hello } = pool;
+  if (opts.signal?.aborted) {
+    await pool.close();
+    throw new Interrupted();
+  }
+  if (!hello.info) {
+    opts.onMessage?.(`${env.label}: TVM does not import: ${hello.import.message ?? 'unknown error'}`);
+    return { pool, info: infoWithoutTvm(hello.partial), importFailure: hello.import };
+  }
+  const fp = hello.info.fingerprint;
+  opts.onMessage?.(`${env.label}: TVM ${fp.tvmVersion} (${fp.gitCommit?.slice(0, 8) ?? 'no commit recorded'}), imported in ${hello.importSeconds.toFixed(1)} s`);
+  try {
+    await pool.prepare(eraOf(hello.info.capabilities) ?? 'relax', concerns.map((c) => c.collector));
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  return { pool, info: hello.info, importFailure: null };
+}
+
+export interface RunOptions {
+  timeoutMs: number;
+  jobs: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Runs every job on the pool (its workers bound how many run at once), in input order. */
+export async function runJobs(pool: ProbePool, jobs: ProbeJob[], opts: RunOptions): Promise<ProbeRun[]> {
+  let done = 0;
+  return mapPool(jobs, opts.jobs, async (job) => {
+    const run = await pool.run(job, opts.timeoutMs);
+    done += 1;
+    const stages = Object.fromEntries(Object.entries(run.snapshot.stages).map(([k, v]) => [k, v?.status ?? 'missing']));
+    opts.onProgress?.({ kind: 'job', env: pool.env.label, index: done, total: jobs.length, model: job.model.id, target: job.target.id, seconds: run.wallSeconds, stages });
+    return run;
+  });
+}
+
+/** The environment's fingerprint and capabilities, from one probe worker (`env inspect`). */
+export async function describeEnv(env: PythonEnv, onMessage?: (text: string) => void): Promise<EnvInfo> {
+  const pool = await ProbePool.open(env, { workers: 1, reads: [] });
+  try {
+    if (!pool.hello.info) throw new InfraError(`${env.label}: cannot import tvm: ${pool.hello.import.message ?? 'unknown error'}`);
+    onMessage?.(`${env.label}: TVM ${pool.hello.info.fingerprint.tvmVersion}, imported in ${pool.hello.importSeconds.toFixed(1)} s`);
+    return pool.hello.info;
+  } finally {
+    await pool.close();
+  }
 }

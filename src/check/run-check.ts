@@ -1,9 +1,12 @@
-import { baselineManifest } from '../baseline/create.js';
-import { readBaseline, resolveBaselineName, snapshotKey, writeBaseline } from '../baseline/store.js';
-import { crossCheckInput } from '../ir-snapshots/cross-input.js';
-import { assembleResult, notComparable } from './assemble.js';
-import { collectSnapshots, planJobs, stagesFor, type ProgressEvent } from './collect.js';
-import { checkInputs, prepareCorpus, prepareEnv, type CorpusOptions } from './prepare.js';
+import { join } from 'node:path';
+import { BaselineFiles } from '../baseline/files.js';
+import { readBaseline, resolveBaselineName, writeBaseline } from '../baseline/store.js';
+import { cacheRoot } from '../env/resolve.js';
+import type { RunWants } from '../concerns/types.js';
+import { assembleResult } from './assemble.js';
+import { baselineManifest } from './manifest.js';
+import { pairJobs, planJobs } from './plan.js';
+import { checkInputs, openProbes, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
 import type { CheckResult } from './types.js';
 
 export interface CheckOptions extends CorpusOptions {
@@ -21,6 +24,8 @@ export interface CheckOptions extends CorpusOptions {
   saveCandidateAs?: string;
 }
 
+export const checkWants = (opts: CorpusOptions, mode: RunWants['mode']): RunWants => ({ mode, ir: opts.ir !== false, artifacts: true, tuning: false });
+
 /** Runs the candidate on the corpus and diffs it against a stored baseline. */
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   checkInputs(opts.tvm, opts);
@@ -28,31 +33,28 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const baseline = readBaseline(opts.baselinesDir, name);
   const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });
   onMessage(`baseline ${name}: TVM ${baseline.manifest.fingerprint.tvmVersion}, ${baseline.snapshots.size} snapshots`);
-  const { env, info, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
+  const { env, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = await prepareCorpus(opts, env);
+  const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
-  const jobs = planJobs(corpus, stagesFor(opts)).map((job) => ({ job, reason: notComparable(baseline, job.model.id, job.target.id, job.model.sha256) }));
-  const comparable = jobs
-    .filter((j) => !j.reason)
-    .map(({ job }) => {
-      // With --ir the candidate also gets the baseline's IR, to tell printer churn from IR change.
-      const base = job.stages.includes('ir') ? baseline.snapshots.get(snapshotKey(job.model.id, job.target.id)) : undefined;
-      const crossCheck = base ? crossCheckInput(base, baseline.blobs, { name, tvmVersion: baseline.manifest.fingerprint.tvmVersion }) : undefined;
-      return crossCheck ? { ...job, crossCheck } : job;
-    });
-  const runs = await collectSnapshots(env, comparable, { jobs: opts.jobs, timeoutMs: opts.timeoutMs, onProgress: opts.onProgress, signal: opts.signal });
-  if (opts.saveCandidateAs) {
+  const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(join(baseline.dir, 'files'), join(opts.cacheDir ?? cacheRoot(), 'files')));
+  const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, signal: opts.signal, onMessage });
+  try {
+    const runs = await runJobs(pool, runnable, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
     const snapshots = runs.map((r) => r.snapshot);
-    const dir = writeBaseline(opts.baselinesDir, baselineManifest(opts.saveCandidateAs, env, specText, info, corpus, snapshots), snapshots);
-    onMessage(`candidate run stored as baseline ${opts.saveCandidateAs} in ${dir}`);
+    if (opts.saveCandidateAs) {
+      const dir = writeBaseline(opts.baselinesDir, baselineManifest(opts.saveCandidateAs, env, specText, info, corpus, snapshots), snapshots);
+      onMessage(`candidate run stored as baseline ${opts.saveCandidateAs} in ${dir}`);
+    }
+    return assembleResult(
+      baseline,
+      { label: env.label, fingerprint: info.fingerprint, capabilities: info.capabilities, snapshots },
+      { models: corpus.models.length, targets: corpus.targets.map((t) => t.id) },
+      notRun.map((s) => ({ ...s, check: 'all' })),
+    );
+  } finally {
+    await pool.close();
   }
-  const notRun = jobs.flatMap(({ job, reason }) => (reason ? [{ model: job.model.id, target: job.target.id, check: 'all', reason }] : []));
-  return assembleResult(
-    baseline,
-    { label: env.label, fingerprint: info.fingerprint, capabilities: info.capabilities, snapshots: runs.map((r) => r.snapshot) },
-    { models: corpus.models.length, targets: corpus.targets.map((t) => t.id) },
-    notRun,
-  );
 }
 
 /** Diffs two stored baselines: no TVM runs, the same report. */

@@ -1,48 +1,29 @@
-import type { KeyStats } from '../hash-keys/diff.js';
-import type { IrStats } from '../ir-snapshots/diff.js';
-import type { EnvChange } from './environment.js';
-import type { TuningSystem } from '../probe/snapshot.js';
+import type { ModelResult, PreExisting } from '../concerns/compare.js';
+import type { Skipped } from '../concerns/skips.js';
+import type { Era } from '../env/capabilities.js';
 import type { Finding, Severity } from '../rules/types.js';
+import type { EnvChange } from './environment.js';
 
-/** A stage that failed in the baseline and in the candidate: shown, but not the candidate's fault. */
-export interface PreExisting {
-  model: string;
-  target: string;
-  stage: string;
-  baselineError: string;
-  candidateError: string;
-}
+export type { ModelResult, PreExisting } from '../concerns/compare.js';
+export type { Skipped } from '../concerns/skips.js';
 
-/** A comparison that could not be made; never counted as passed. */
-export interface Skipped {
-  model: string;
-  target: string;
-  check: string;
-  reason: string;
-}
-
-/** What one model on one target looked like on both sides. */
-export interface ModelResult {
-  model: string;
-  target: string;
-  /** Stage name → "baseline status/candidate status", e.g. "ok/error". */
-  stages: Record<string, string>;
-  tuningSystem: { baseline: TuningSystem | null; candidate: TuningSystem | null };
-  /** Present when both sides extracted tasks with the same tuning system. */
-  keys?: KeyStats;
-  /** Present when both sides collected IR of the same era. */
-  ir?: IrStats;
-}
+/**
+ * breaking: a finding says something that worked no longer does (exit 1). incomplete: nothing
+ * breaking was found, but something the baseline has could not be compared (exit 4): never to be
+ * read as compatible. compatible: everything asked for was compared and nothing broke (exit 0).
+ */
+export type Verdict = 'breaking' | 'incomplete' | 'compatible';
 
 export interface EnvSummary {
   label: string;
   tvmVersion: string;
   gitCommit: string | null;
-  era: 'relay' | 'relax' | null;
+  era: Era | null;
 }
 
 export interface CheckResult {
   tool: { name: string; version: string };
+  verdict: Verdict;
   baseline: EnvSummary & { name: string };
   candidate: EnvSummary;
   corpus: { models: number; targets: string[] };
@@ -50,7 +31,8 @@ export interface CheckResult {
   environment: EnvChange[];
   findings: Finding[];
   preExisting: PreExisting[];
+  /** Comparisons that could not be made; never counted as passed. */
   skipped: Skipped[];
   models: ModelResult[];
-  summary: Record<Severity, number>;
+  summary: Record<Severity, number> & { incomplete: number };
 }

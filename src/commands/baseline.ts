@@ -1,6 +1,6 @@
-import { createBaseline, type CreateResult } from '../baseline/create.js';
+import { createBaseline, type CreateResult } from '../check/create-baseline.js';
 import { listBaselines, readBaseline } from '../baseline/store.js';
-import type { ProgressEvent } from '../check/collect.js';
+import type { ProgressEvent } from '../check/prepare.js';
 import type { CommonFlags } from './flags.js';
 
 export interface CreateFlags extends CommonFlags {
@@ -8,8 +8,8 @@ export interface CreateFlags extends CommonFlags {
   name?: string;
 }
 
-export function baselineCreate(flags: CreateFlags, onProgress: (e: ProgressEvent) => void): Promise<CreateResult> {
-  return createBaseline({ ...flags, onProgress });
+export function baselineCreate(flags: CreateFlags, onProgress: (e: ProgressEvent) => void, signal?: AbortSignal): Promise<CreateResult> {
+  return createBaseline({ ...flags, onProgress, signal });
 }
 
 export function renderCreated(r: CreateResult): string {
@@ -17,7 +17,8 @@ export function renderCreated(r: CreateResult): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  return `baseline ${r.name} written to ${r.dir}: ${r.snapshots} snapshots (${outcomes}) in ${r.seconds.toFixed(1)} s\n`;
+  const crashed = r.crashed.length ? `; the probe crashed or timed out on ${r.crashed.length} (${r.crashed.join(', ')}): checks against those are incomplete` : '';
+  return `baseline ${r.name} written to ${r.dir}: ${r.snapshots} snapshots (${outcomes}) in ${r.seconds.toFixed(1)} s${crashed}\n`;
 }
 
 /** One line per stored baseline: name, TVM version and commit, snapshot count. */

@@ -1,6 +1,6 @@
-import type { ProgressEvent } from '../check/collect.js';
+import type { ProgressEvent } from '../check/prepare.js';
 import { diffBaselines, runCheck } from '../check/run-check.js';
-import type { CheckResult } from '../check/types.js';
+import type { CheckResult, Verdict } from '../check/types.js';
 import { EXIT_CODES } from '../errors.js';
 import { RENDERERS, type Format } from '../report/index.js';
 import type { CommonFlags } from './flags.js';
@@ -18,9 +18,16 @@ export interface CommandOutput {
   exitCode: number;
 }
 
+/** The verdict decides the exit code, and nothing else does. */
+export const VERDICT_EXIT = {
+  breaking: EXIT_CODES.breaking,
+  incomplete: EXIT_CODES.incomplete,
+  compatible: EXIT_CODES.clean,
+} as const satisfies Record<Verdict, number>;
+
 const output = (result: CheckResult, format: Format): CommandOutput => ({
   report: RENDERERS[format](result),
-  exitCode: result.summary.breaking > 0 ? EXIT_CODES.breaking : EXIT_CODES.clean,
+  exitCode: VERDICT_EXIT[result.verdict],
 });
 
 export async function checkCommand(flags: CheckFlags, onProgress: (e: ProgressEvent) => void, signal?: AbortSignal): Promise<CommandOutput> {

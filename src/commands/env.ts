@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { prepareEnv } from '../check/prepare.js';
+import { describeEnv, prepareEnv } from '../check/prepare.js';
 import { buildReleaseImage } from '../env/container/build.js';
 import { findContainerCli } from '../env/container/cli.js';
 import { makeCheckoutFromEnv } from '../env/make-checkout.js';
@@ -16,7 +16,8 @@ export interface EnvFlags {
 
 /** The fingerprint and capabilities of an environment, as JSON. */
 export async function envInspect(flags: EnvFlags, onMessage: (text: string) => void): Promise<string> {
-  const { env, info } = await prepareEnv(flags.tvm, { cacheDir: flags.cacheDir, onMessage });
+  const { env } = await prepareEnv(flags.tvm, { cacheDir: flags.cacheDir, onMessage });
+  const info = await describeEnv(env, onMessage);
   const container = env.container && {
     cli: env.container.cli.binary,
     engine: `${env.container.cli.flavour} ${env.container.cli.serverVersion}`,

@@ -1,5 +1,5 @@
-import { RULES } from '../rules/registry.js';
+import { allRules } from '../rules/registry.js';
 
 export function rulesList(): string {
-  return `${RULES.map((r) => `${r.id}\t${r.concern}\t${r.severity}\t${r.title}`).join('\n')}\n`;
+  return `${allRules().map((r) => `${r.id}\t${r.concern}\t${r.severity}\t${r.title}`).join('\n')}\n`;
 }

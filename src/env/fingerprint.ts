@@ -1,15 +1,9 @@
 /**
- * Asks an environment what TVM it really holds by running fingerprint.py in it.
- * Reports carry this, so a result can always be traced to an exact build.
+ * What TVM an environment really holds, as its probe worker describes it (fingerprint.py, run
+ * once per environment inside the worker that imports TVM for the jobs). Reports carry this, so a
+ * result can always be traced to an exact build.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { InfraError } from '../errors.js';
-import { envAsset } from './assets.js';
-import { lastMeaningfulLine } from './installer-output.js';
-import type { PythonEnv } from './resolve.js';
-import { runPython, type ExecOutcome } from './run-python.js';
 
 /** Identity of the TVM build in an env. */
 export interface Fingerprint {
@@ -58,49 +52,35 @@ export interface EnvInfo {
   capabilities: Capabilities;
 }
 
-const TIMEOUT_MS = 120_000;
-
-export async function inspectEnv(env: PythonEnv): Promise<EnvInfo> {
-  const result = await runPython(env, envAsset('fingerprint.py'), [], {
-    // A container gets a HOME of its own; only a host process needs one found for it.
-    env: { ...env.env, TOPHUB_LOCATION: 'NONE', ...(env.container ? {} : { HOME: writableHome() }) },
-    timeoutMs: TIMEOUT_MS,
-  });
-  if (result.startError) throw new InfraError(`${env.label}: cannot run ${env.python}: ${result.startError}`);
-  if (result.timedOut) throw new InfraError(`${env.label}: fingerprint.py timed out after ${TIMEOUT_MS / 1000} s`);
-  if (result.exitCode !== 0) throw probeError(env, result);
-  const line = result.stdout.trim().split('\n').pop() ?? '';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch (error) {
-    throw new InfraError(`${env.label}: fingerprint.py printed no JSON: ${line.slice(0, 200)}`, { cause: error });
-  }
-  return checkEnvInfo(parsed, env.label);
+/** What can be said of an environment whose TVM does not import: the interpreter and packages, nothing of TVM. */
+export function infoWithoutTvm(partial: { python: string; platform: string; packages: Record<string, string | null> } | null): EnvInfo {
+  return {
+    fingerprint: {
+      tvmVersion: 'unknown (TVM does not import)',
+      gitCommit: null,
+      gitCommitTime: null,
+      tvmPath: '',
+      libinfo: {},
+      llvmVersion: null,
+      python: partial?.python ?? 'unknown',
+      packages: partial?.packages ?? {},
+      platform: partial?.platform ?? 'unknown',
+    },
+    capabilities: {
+      relay: false,
+      autoScheduler: false,
+      relax: false,
+      metaSchedule: null,
+      micro: false,
+      aot: false,
+      frontends: { onnx: false, tflite: false },
+      codegens: { llvm: false, c: false, cuda: false, vulkan: false },
+    },
+  };
 }
 
-function probeError(env: PythonEnv, result: ExecOutcome): InfraError {
-  const marker = /tvm-compat: import tvm failed: (.*)$/m.exec(result.stderr);
-  if (marker) return new InfraError(`${env.label}: cannot import tvm: ${marker[1]}`);
-  const how = result.signal ? `crashed with ${result.signal}` : `exited with code ${result.exitCode}`;
-  const line = lastMeaningfulLine(result.stderr) ?? how;
-  return new InfraError(`${env.label}: fingerprint.py failed: ${line}`);
-}
-
-/** TVM writes under ~ (TopHub, caches); a read-only HOME must not fail the probe. */
-function writableHome(): string {
-  const home = os.homedir();
-  try {
-    accessSync(home, constants.W_OK);
-    return home;
-  } catch {
-    const fallback = path.join(os.tmpdir(), 'tvm-compat-home');
-    mkdirSync(fallback, { recursive: true });
-    return fallback;
-  }
-}
-
-function checkEnvInfo(value: unknown, label: string): EnvInfo {
+/** Checks the description a probe worker gives of its environment (src/env/fingerprint.py). */
+export function checkEnvInfo(value: unknown, label: string): EnvInfo {
   const bad = (what: string) => new InfraError(`${label}: fingerprint.py output has a bad ${what}`);
   if (!isRecord(value) || !isRecord(value.fingerprint) || !isRecord(value.capabilities)) throw bad('shape');
   const f = value.fingerprint;

@@ -4,6 +4,7 @@
  * inspection) gets the same outcome shape either way, so crash attribution does not care.
  */
 import { dirname } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { execInContainer } from './container/run.js';
 import { outcomeOf, type ExecOutcome } from './exec-outcome.js';
@@ -51,4 +52,66 @@ export async function runPython(env: PythonEnv, script: string, args: string[], 
   });
   const startError = result.failed && result.exitCode === undefined && !result.timedOut && !result.signal && !result.isCanceled ? (result.shortMessage ?? 'could not start') : null;
   return outcomeOf(result, startError);
+}
+
+/** A long-lived process (a probe worker) on the host or in a container, spoken to over pipes. */
+export interface LongProcess {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  /** Settles when the process has exited (whatever the status). */
+  exit: Promise<void>;
+  /** Kills the process, what it started, and (host) the process group `childGroup` it reported. */
+  kill(childGroup: number | null): Promise<void>;
+  /** Why it could not be started or run, once it has exited that way. */
+  startError(): string | null;
+}
+
+export interface LongProcessSpec {
+  program: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Host paths read / written: mounted in a container, ignored on the host. */
+  reads: string[];
+  writes: string[];
+}
+
+/** Starts a host process in a process group of its own, so that killing it kills what it forked. */
+export function startOnHost(spec: LongProcessSpec): LongProcess {
+  const proc = execa(spec.program, spec.args, {
+    env: spec.env,
+    extendEnv: true,
+    reject: false,
+    detached: true,
+    cwd: spec.cwd,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+  });
+  let error: string | null = null;
+  const exit = proc.then((r) => {
+    if (r.failed && r.exitCode === undefined && !r.signal) error = r.shortMessage ?? 'could not start';
+  });
+  const killGroup = (pid: number | undefined | null) => {
+    if (!pid) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    stdin: proc.stdin!,
+    stdout: proc.stdout!,
+    stderr: proc.stderr!,
+    exit,
+    async kill(childGroup) {
+      killGroup(childGroup);
+      killGroup(proc.pid);
+      await exit;
+    },
+    startError: () => error,
+  };
 }

@@ -5,7 +5,7 @@ export const frontendImportFails = defineRule({
   concern: 'frontend',
   severity: 'breaking',
   title: 'Model no longer imports',
-  message: 'Model "{model}" imported in the baseline and fails in the candidate {ir} frontend: {error}',
+  message: 'Model "{model}" imported in the baseline and fails in the candidate {era} frontend: {error}',
   explain: 'The frontend (ONNX or TFLite importer) of the candidate rejects a model that the baseline imported; nothing downstream can run.',
   upgradeNote: '{model} does not import with the candidate: {error}.',
 });

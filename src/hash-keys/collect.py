@@ -6,7 +6,6 @@ workload is found by the structural hash of the task's IRModule. Both are comput
 the TVM under test, because the hash functions themselves are part of what can change.
 """
 import hashlib
-import importlib
 import json
 import re
 
@@ -45,26 +44,6 @@ def _relay_tasks(ctx):
     return {"kind": "auto_scheduler", "tasks": _sorted_tasks(out)}
 
 
-def _meta_schedule_module():
-    for name in ("tvm.meta_schedule", "tvm.s_tir.meta_schedule"):
-        try:
-            return importlib.import_module(name), name
-        except ImportError:
-            continue
-    raise ImportError("no MetaSchedule module (tried tvm.meta_schedule, tvm.s_tir.meta_schedule)")
-
-
-def _structural_hash():
-    import tvm
-
-    fn = getattr(tvm.ir, "structural_hash", None)
-    if fn is not None:
-        return fn, "tvm.ir.structural_hash"
-    import tvm_ffi
-
-    return tvm_ffi.structural_hash, "tvm_ffi.structural_hash"
-
-
 _BUFFER = re.compile(r'T\.Buffer\(\(([^()]*(?:\([^()]*\)[^()]*)*)\),\s*"(\w+)"')
 _DIM = re.compile(r"T\.int(?:32|64)\((-?\d+)\)|(-?\d+)")
 
@@ -91,22 +70,12 @@ def _buffer_signature(text):
 
 def _relax_tasks(ctx):
     import tvm
-    from tvm import relax
 
-    ms, ms_name = _meta_schedule_module()
-    shash, shash_name = _structural_hash()
+    common = ctx["common"]
+    ms, ms_name = common.first_importable(["tvm.meta_schedule", "tvm.s_tir.meta_schedule"])
+    shash, shash_name = common.structural("structural_hash")
     target = tvm.target.Target(ctx["target"]["target"])
-    mod = ctx["mod"]
-    seq = tvm.transform.Sequential(
-        [
-            relax.transform.LegalizeOps(),
-            relax.transform.AnnotateTIROpPattern(),
-            relax.transform.FuseOps(),
-            relax.transform.FuseTIR(),
-        ]
-    )
-    with tvm.transform.PassContext(opt_level=3):
-        fused = seq(mod)
+    fused = common.relax_fused(ctx)
     tasks = ms.relax_integration.extract_tasks(fused, target)
     out = []
     for task in tasks:

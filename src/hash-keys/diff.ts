@@ -1,8 +1,9 @@
-import { finding } from '../check/finding.js';
+import type { CompareContext, ConcernDiff } from '../concerns/types.js';
 import type { HashKeysStage, HashKeyTask } from '../probe/snapshot.js';
-import type { Finding } from '../rules/types.js';
+import { finding, type Finding } from '../rules/types.js';
 import { unifiedDiff } from '../util/text-diff.js';
 import { matchTasks } from './match.js';
+import { taskAdded, taskKeyChanged, taskKeyChangedSameText, taskRemoved, taskWeightChanged } from './rules.js';
 
 export interface KeyStats {
   baselineTasks: number;
@@ -15,22 +16,14 @@ export interface KeyStats {
   weightedShare: number;
 }
 
-export interface HashKeyDiff {
-  findings: Finding[];
+export interface HashKeyDiff extends ConcernDiff {
   stats: KeyStats;
-}
-
-export interface DiffContext {
-  model: string;
-  target: string;
-  baselineLabel: string;
-  candidateLabel: string;
 }
 
 const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 
 /** Compares the tuning tasks of one model and target; both stages must be ok and of one kind. */
-export function diffHashKeys(base: HashKeysStage, cand: HashKeysStage, ctx: DiffContext): HashKeyDiff {
+export function diffHashKeys(base: HashKeysStage, cand: HashKeysStage, ctx: Pick<CompareContext, 'model' | 'target' | 'baseline' | 'candidate'>): HashKeyDiff {
   const baseTasks = base.tasks ?? [];
   const candTasks = cand.tasks ?? [];
   const { pairs, removed, added } = matchTasks(baseTasks, candTasks);
@@ -45,26 +38,27 @@ export function diffHashKeys(base: HashKeysStage, cand: HashKeysStage, ctx: Diff
       survivedWeight += b.weight;
     } else {
       const args = { baselineKey: b.key, candidateKey: c.key, matchedBy: by, baselineName: b.name };
-      if (b.text === c.text) findings.push(finding('task-key-changed-same-text', { ...where, subject, args }));
+      if (b.text === c.text) findings.push(finding(taskKeyChangedSameText, { ...where, subject, args }));
       else
         findings.push(
-          finding('task-key-changed', {
+          finding(taskKeyChanged, {
             ...where,
             subject,
             args,
-            evidence: { diff: unifiedDiff(b.text, c.text, `${ctx.baselineLabel}/${b.name}`, `${ctx.candidateLabel}/${c.name}`) },
+            evidence: { diff: unifiedDiff(b.text, c.text, `${ctx.baseline.name}/${b.name}`, `${ctx.candidate.label}/${c.name}`) },
           }),
         );
     }
     if (b.weight !== c.weight) {
-      findings.push(finding('task-weight-changed', { ...where, subject, args: { baselineWeight: b.weight, candidateWeight: c.weight } }));
+      findings.push(finding(taskWeightChanged, { ...where, subject, args: { baselineWeight: b.weight, candidateWeight: c.weight } }));
     }
   }
-  for (const t of removed) findings.push(finding('task-removed', { ...where, subject: t.name, args: taskArgs(t), evidence: { baseline: t.text } }));
-  for (const t of added) findings.push(finding('task-added', { ...where, subject: t.name, args: taskArgs(t), evidence: { candidate: t.text } }));
+  for (const t of removed) findings.push(finding(taskRemoved, { ...where, subject: t.name, args: taskArgs(t), evidence: { baseline: t.text } }));
+  for (const t of added) findings.push(finding(taskAdded, { ...where, subject: t.name, args: taskArgs(t), evidence: { candidate: t.text } }));
   const totalWeight = baseTasks.reduce((s, t) => s + t.weight, 0);
   return {
     findings,
+    skipped: [],
     stats: {
       baselineTasks: baseTasks.length,
       candidateTasks: candTasks.length,

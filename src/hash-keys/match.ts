@@ -1,7 +1,7 @@
 import type { HashKeyTask } from '../probe/snapshot.js';
 
 /** How a baseline task was paired with a candidate task, strongest evidence first. */
-export type MatchKind = 'key' | 'text' | 'identity';
+export type MatchKind = 'key' | 'text' | 'identity' | 'reordered';
 
 export interface TaskPair {
   by: MatchKind;
@@ -33,10 +33,13 @@ export function baseName(name: string): string {
 
 const identity = (t: HashKeyTask): string => `${baseName(t.name)}|${shapesOf(t)}`;
 const textKey = (t: HashKeyTask): string => `${t.text}|${shapesOf(t)}`;
+/** Name and the shapes as a set: a same-maths rewrite may reorder the tensors a key lists. */
+const reordered = (t: HashKeyTask): string => `${baseName(t.name)}|${JSON.stringify(t.shapes.map((s) => JSON.stringify(s)).sort())}`;
 
 /**
- * Pairs tasks by record key, then by identical text, then by name and shapes. Whatever is
- * left is removed (baseline only) or added (candidate only). Within one bucket, tasks pair in
+ * Pairs tasks by record key, then by identical text, then by name and shapes, then by name and
+ * the same shapes in another order. Whatever is left is removed (baseline only) or added
+ * (candidate only). Within one bucket, tasks pair in
  * sorted order, so the result is deterministic.
  */
 export function matchTasks(baseline: HashKeyTask[], candidate: HashKeyTask[]): TaskMatching {
@@ -47,6 +50,7 @@ export function matchTasks(baseline: HashKeyTask[], candidate: HashKeyTask[]): T
     ['key', recordKey],
     ['text', textKey],
     ['identity', identity],
+    ['reordered', reordered],
   ] as const) {
     const buckets = new Map<string, HashKeyTask[]>();
     for (const t of cand) {

@@ -35,11 +35,12 @@ export const taskAdded = defineRule({
 export const taskRemoved = defineRule({
   id: 'task-removed',
   concern: 'hash-keys',
-  severity: 'warning',
+  severity: 'breaking',
   title: 'Tuning task removed',
-  message: 'Task "{subject}" of the baseline is gone from the candidate',
-  explain: 'The baseline extracted this task and the candidate has no task with its key, text or name and shapes; its tuning records are dead weight.',
-  upgradeNote: 'Drop the tuning records of task "{subject}" of {model} ({target}); the candidate no longer extracts it.',
+  message: 'Task "{subject}" of the baseline is gone from the candidate: its records no longer apply',
+  explain:
+    'The baseline extracted this task and the candidate has no task with its key, text, or name and shapes (in any order). Whatever computation it tuned is now done by tasks no baseline record covers, so the tuned work of this task is lost: breaking, like a moved key, whichever way the tasks pair.',
+  upgradeNote: 'Re-tune {model} ({target}): the records of task "{subject}" no longer apply (the candidate no longer extracts it).',
 });
 
 export const taskWeightChanged = defineRule({

@@ -1,14 +1,15 @@
-import type { CrossCheckInput, Snapshot } from '../probe/snapshot.js';
-import { functionText, type BlobSource } from './blobs.js';
+import type { SideInfo } from '../concerns/types.js';
+import type { CrossCheckInput, IrStage } from '../probe/snapshot.js';
+import { functionText } from './blobs.js';
 
 /**
  * The baseline's IR of one model, as the candidate's probe needs it to tell printer churn from
  * IR change (src/ir-snapshots/cross_check.py): every function's text, and each phase's
  * save_json or the reason the baseline has none. Undefined when the baseline has no IR.
  */
-export function crossCheckInput(base: Snapshot, blobs: BlobSource, baseline: { name: string; tvmVersion: string }): CrossCheckInput | undefined {
-  const ir = base.stages.ir;
-  if (!ir?.functions?.length) return undefined;
+export function crossCheckInput(ir: IrStage, baseline: SideInfo & { name: string }): CrossCheckInput | undefined {
+  if (!ir.functions?.length) return undefined;
+  const { blobs } = baseline;
   return {
     baseline: baseline.name,
     tvmVersion: baseline.tvmVersion,

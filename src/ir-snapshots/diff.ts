@@ -1,8 +1,10 @@
-import { finding } from '../check/finding.js';
+import { skip, type Skip } from '../concerns/skips.js';
+import type { CompareContext, ConcernDiff } from '../concerns/types.js';
 import type { CrossCheck, FunctionVerdict, IrPhase, IrStage } from '../probe/snapshot.js';
-import type { Finding } from '../rules/types.js';
+import { finding, type Finding } from '../rules/types.js';
 import { unifiedDiff } from '../util/text-diff.js';
-import { functionText, type BlobSource } from './blobs.js';
+import { functionText } from './blobs.js';
+import { irFunctionAdded, irFunctionRemoved, irGraphChanged, irImportChanged, irJsonNoLongerLoads, irOpSetChanged, irPrinterOnlyChange, tirFunctionChanged } from './rules.js';
 
 export interface IrStats {
   /** Functions present on both sides, all phases. */
@@ -21,15 +23,8 @@ export interface IrStats {
   jsonLoad: Partial<Record<IrPhase, 'equal' | 'different' | 'loads' | 'fails' | 'skipped'>>;
 }
 
-export interface IrDiffContext {
-  model: string;
-  target: string;
-  baselineLabel: string;
-  candidateLabel: string;
-}
-
 const PHASES: readonly IrPhase[] = ['import', 'optimized', 'lowered'];
-const CHANGE_RULE = { import: 'ir-import-changed', optimized: 'ir-graph-changed', lowered: 'tir-function-changed' } as const satisfies Record<IrPhase, string>;
+const CHANGE_RULE = { import: irImportChanged, optimized: irGraphChanged, lowered: tirFunctionChanged } satisfies Record<IrPhase, unknown>;
 
 const key = (f: { kind: string; name: string }): string => `${f.kind}|${f.name}`;
 
@@ -50,23 +45,25 @@ function decision(verdict: FunctionVerdict | undefined, cross: CrossCheck | unde
  * functions are folded into one info finding per phase; the rest keep their phase's rule, with the
  * decision in the message.
  */
-export function diffIr(
-  base: IrStage,
-  cand: IrStage,
-  blobs: { baseline: BlobSource; candidate: BlobSource },
-  ctx: IrDiffContext,
-): { findings: Finding[]; stats: IrStats; skipped: string[] } {
+export function diffIr(base: IrStage, cand: IrStage, ctx: CompareContext): ConcernDiff & { stats: IrStats } {
   const where = { model: ctx.model, target: ctx.target };
+  const blobs = { baseline: ctx.baseline.blobs, candidate: ctx.candidate.blobs };
   const findings: Finding[] = [];
-  const skipped: string[] = [];
+  const skipped: Skip[] = [];
   const stats: IrStats = { compared: 0, changed: 0, printerOnly: 0, irChanged: 0, undecided: 0, added: 0, removed: 0, jsonLoad: {} };
   // Verdicts made against another baseline (a stored candidate run diffed later) say nothing here.
-  const cross = cand.crossCheck?.baseline === ctx.baselineLabel ? cand.crossCheck : undefined;
+  const cross = cand.crossCheck?.baseline === ctx.baseline.name ? cand.crossCheck : undefined;
   const verdicts = new Map((cross?.functions ?? []).map((v) => [`${v.phase}|${key(v)}`, v]));
+  // The cross-check failing as a whole decided nothing, and loaded nothing: the JSON loads are unverified.
+  if (cross?.error) skipped.push(skip('cross-check-failed', { error: cross.error }));
   for (const m of cross?.modules ?? []) {
     stats.jsonLoad[m.phase] = m.skipped ? 'skipped' : !m.loads ? 'fails' : m.structuralEqual === undefined ? 'loads' : m.structuralEqual ? 'equal' : 'different';
-    if (m.skipped) skipped.push(`loading the baseline's ${m.phase} IR JSON: ${m.skipped}`);
-    else if (m.loads === false) findings.push(finding('ir-json-no-longer-loads', { ...where, subject: m.phase, args: { error: m.error ?? 'unknown error' } }));
+    if (m.skipped) skipped.push(skip('not-stored', { what: `the baseline's ${m.phase} IR JSON`, reason: m.skipped }));
+    else if (m.loads === false) findings.push(finding(irJsonNoLongerLoads, { ...where, subject: m.phase, args: { error: m.error ?? 'unknown error' } }));
+  }
+  if (!cross) {
+    // Nothing loaded the baseline's serialized IR in the candidate (a diff of two stored runs).
+    for (const m of base.modules ?? []) if (m.json || m.jsonSha) skipped.push(skip('not-tried', { what: `loading the baseline's ${m.phase} IR JSON`, reason: 'no candidate TVM ran' }));
   }
 
   const baseImport = base.modules?.find((m) => m.phase === 'import');
@@ -77,13 +74,18 @@ export function diffIr(
     const added = [...after].filter((o) => !before.has(o));
     const removed = [...before].filter((o) => !after.has(o));
     if (added.length || removed.length) {
-      findings.push(finding('ir-op-set-changed', { ...where, subject: 'import', args: { added: added.join(', ') || 'none', removed: removed.join(', ') || 'none' } }));
+      findings.push(finding(irOpSetChanged, { ...where, subject: 'import', args: { added: added.join(', ') || 'none', removed: removed.join(', ') || 'none' } }));
     }
   }
 
-  // A phase that failed on either side was not collected there: nothing in it is added or removed.
-  const failed = new Set([...(base.errors ?? []), ...(cand.errors ?? [])].map((e) => e.phase));
-  for (const phase of PHASES.filter((p) => !failed.has(p))) {
+  // A phase that failed on either side was not collected there, nor any phase after it (Relay
+  // lowers the optimized module): nothing in them is added or removed.
+  const failedAt = Math.min(...[...(base.errors ?? []), ...(cand.errors ?? [])].map((e) => PHASES.indexOf(e.phase)), PHASES.length);
+  for (const phase of PHASES.slice(failedAt)) {
+    const collected = [...(base.functions ?? []), ...(cand.functions ?? [])].some((f) => f.phase === phase);
+    if (collected) skipped.push(skip('phase-failed', { phase, failed: PHASES[failedAt]! }));
+  }
+  for (const phase of PHASES.slice(0, failedAt)) {
     const b = new Map((base.functions ?? []).filter((f) => f.phase === phase).map((f) => [key(f), f]));
     const c = new Map((cand.functions ?? []).filter((f) => f.phase === phase).map((f) => [key(f), f]));
     const printerOnly: { name: string; diff: string }[] = [];
@@ -91,7 +93,7 @@ export function diffIr(
       const bf = b.get(k);
       if (!bf) {
         stats.added += 1;
-        findings.push(finding('ir-function-added', { ...where, subject: cf.name, args: { phase, path: `${phase}/${cf.name}` } }));
+        findings.push(finding(irFunctionAdded, { ...where, subject: cf.name, args: { phase, path: `${phase}/${cf.name}` } }));
         continue;
       }
       stats.compared += 1;
@@ -101,7 +103,7 @@ export function diffIr(
       const after = functionText(cf, blobs.candidate);
       if (before === after) continue;
       stats.changed += 1;
-      const diff = unifiedDiff(before, after, `${ctx.baselineLabel}/${phase}/${cf.name}`, `${ctx.candidateLabel}/${phase}/${cf.name}`);
+      const diff = unifiedDiff(before, after, `${ctx.baseline.name}/${phase}/${cf.name}`, `${ctx.candidate.label}/${phase}/${cf.name}`);
       const verdict = verdicts.get(`${phase}|${k}`);
       if (verdict?.verdict === 'printer' && !cross?.error) {
         stats.printerOnly += 1;
@@ -122,11 +124,11 @@ export function diffIr(
     for (const [k, bf] of b) {
       if (c.has(k)) continue;
       stats.removed += 1;
-      findings.push(finding('ir-function-removed', { ...where, subject: bf.name, args: { phase, path: `${phase}/${bf.name}` } }));
+      findings.push(finding(irFunctionRemoved, { ...where, subject: bf.name, args: { phase, path: `${phase}/${bf.name}` } }));
     }
     if (printerOnly.length) {
       findings.push(
-        finding('ir-printer-only-change', {
+        finding(irPrinterOnlyChange, {
           ...where,
           subject: phase,
           args: { functions: printerOnly.length, names: printerOnly.map((p) => p.name).join(', ') },

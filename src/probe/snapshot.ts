@@ -1,10 +1,8 @@
 /** A probe snapshot: one model on one target in one TVM environment (see snapshot.schema.json). */
 export type StageStatus = 'ok' | 'error' | 'not_run' | 'skipped';
 
-export type StageName = 'import' | 'frontend' | 'hash_keys' | 'ir';
-
-/** Stages in the order the probe runs them; later stages need earlier ones. */
-export const STAGES: readonly StageName[] = ['import', 'frontend', 'hash_keys', 'ir'];
+/** Snapshot stages: import, then one per concern (see src/concerns/registry.ts). */
+export type StageName = 'import' | 'frontend' | 'hash_keys' | 'ir' | 'artifacts' | 'tuning';
 
 export interface StageRecord {
   status: StageStatus;

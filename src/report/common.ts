@@ -1,5 +1,8 @@
 import type { CheckResult, ModelResult } from '../check/types.js';
+import { CONCERNS } from '../concerns/registry.js';
+import type { Column } from '../concerns/types.js';
 import type { Finding, Severity } from '../rules/types.js';
+import type { Verdict } from '../check/types.js';
 
 export const SEVERITY_HEADINGS = {
   breaking: 'Breaking',
@@ -7,10 +10,18 @@ export const SEVERITY_HEADINGS = {
   info: 'Info',
 } as const satisfies Record<Severity, string>;
 
+export const VERDICT_WORDS = {
+  breaking: 'BREAKING',
+  incomplete: 'INCOMPLETE',
+  compatible: 'COMPATIBLE',
+} as const satisfies Record<Verdict, string>;
+
 export function verdict(result: CheckResult): string {
-  const { breaking, warning, info } = result.summary;
-  const word = breaking ? 'BREAKING' : 'COMPATIBLE';
-  return `${word}: ${breaking} breaking, ${warning} warning${warning === 1 ? '' : 's'}, ${info} info`;
+  const { breaking, warning, info, incomplete } = result.summary;
+  const counts = `${breaking} breaking, ${warning} warning${warning === 1 ? '' : 's'}, ${info} info`;
+  const missing = `${incomplete} comparison${incomplete === 1 ? '' : 's'} could not be made (marked [incomplete] under Not compared)`;
+  if (result.verdict === 'incomplete') return `${VERDICT_WORDS.incomplete}: ${missing}; ${counts}`;
+  return `${VERDICT_WORDS[result.verdict]}: ${counts}${incomplete ? `; ${missing}` : ''}`;
 }
 
 export function headline(result: CheckResult): string {
@@ -23,20 +34,30 @@ export const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export const where = (f: Finding): string => (f.model === '*' ? 'all models' : `${f.model}/${f.target}`);
 
-/** Rows of the per-model key table: only models where both sides extracted tasks. */
-export function keyRows(models: ModelResult[]): (ModelResult & { keys: NonNullable<ModelResult['keys']> })[] {
-  return models.filter((m): m is ModelResult & { keys: NonNullable<ModelResult['keys']> } => m.keys !== undefined);
+export interface Table {
+  title: { text: string; markdown: string };
+  columns: Column[];
+  rows: { model: string; target: string; values: string[] }[];
 }
 
-export function irRows(models: ModelResult[]): (ModelResult & { ir: NonNullable<ModelResult['ir']> })[] {
-  return models.filter((m): m is ModelResult & { ir: NonNullable<ModelResult['ir']> } => m.ir !== undefined);
-}
+const cell = (c: Column, stats: Record<string, unknown>): string => {
+  const v = stats[c.key];
+  if (c.format === 'count') return String(v);
+  if (c.format === 'percent') return percent(Number(v));
+  return c.format(v);
+};
 
-/** "import equal, optimized fails" — what became of the baseline's save_json in the candidate. */
-export const jsonLoadText = (load: NonNullable<ModelResult['ir']>['jsonLoad']): string =>
-  Object.entries(load)
-    .map(([phase, result]) => `${phase} ${result}`)
-    .join(', ') || 'not tried';
+/** Each concern's per-model table, from the figures its diff left under its result key; only tables with rows. */
+export function concernTables(models: ModelResult[]): Table[] {
+  return CONCERNS.flatMap((concern) => {
+    const t = concern.table;
+    if (!t) return [];
+    const rows = models
+      .filter((m) => m[t.resultKey] !== undefined)
+      .map((m) => ({ model: m.model, target: m.target, values: t.columns.map((c) => cell(c, m[t.resultKey] as Record<string, unknown>)) }));
+    return rows.length ? [{ title: t.title, columns: t.columns, rows }] : [];
+  });
+}
 
 export function bySeverity(findings: Finding[]): [Severity, Finding[]][] {
   return (Object.keys(SEVERITY_HEADINGS) as Severity[]).map((s) => [s, findings.filter((f) => f.severity === s)]);

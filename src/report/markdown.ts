@@ -1,7 +1,10 @@
-import type { CheckResult } from '../check/types.js';
+import type { CheckResult, Verdict } from '../check/types.js';
 import { formatMessage } from '../rules/registry.js';
 import { getRule } from '../rules/registry.js';
-import { bySeverity, clip, GROUP_AT, groupFindings, headline, irRows, jsonLoadText, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { bySeverity, clip, concernTables, GROUP_AT, groupFindings, headline, listSubjects, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { skipText } from './skips.js';
+
+const VERDICT_ICONS = { breaking: '❌', incomplete: '⚠️', compatible: '✅' } as const satisfies Record<Verdict, string>;
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -13,7 +16,7 @@ const DIFF_BUDGET = 40_000;
 /** A PR comment: verdict first, findings in tables, diffs folded, clipped, and within GitHub's size limit. */
 export function renderMarkdown(result: CheckResult): string {
   const budget = { chars: DIFF_BUDGET };
-  const out: string[] = [`## tvm-compat: ${result.summary.breaking ? '❌' : '✅'} ${verdict(result)}`, ''];
+  const out: string[] = [`## tvm-compat: ${VERDICT_ICONS[result.verdict]} ${verdict(result)}`, ''];
   out.push(`${headline(result)}; ${result.corpus.models} models × ${result.corpus.targets.join(', ')}.`, '');
   for (const [severity, list] of bySeverity(result.findings)) {
     if (!list.length) continue;
@@ -46,22 +49,10 @@ export function renderMarkdown(result: CheckResult): string {
     for (const c of result.environment) out.push(`| ${c.path} | ${esc(c.baseline ?? '')} | ${esc(c.candidate ?? '')} |`);
     out.push('', '</details>', '');
   }
-  const rows = keyRows(result.models);
-  if (rows.length) {
-    out.push('### Tuning-record keys', '', '| model | target | baseline tasks | candidate tasks | keys unchanged | share | weighted |', '|---|---|--:|--:|--:|--:|--:|');
-    for (const r of rows) {
-      const k = r.keys;
-      out.push(`| ${r.model} | ${r.target} | ${k.baselineTasks} | ${k.candidateTasks} | ${k.survived} | ${percent(k.share)} | ${percent(k.weightedShare)} |`);
-    }
-    out.push('');
-  }
-  const ir = irRows(result.models);
-  if (ir.length) {
-    out.push('### IR', '', '| model | target | functions compared | print differently | printer churn | IR change | undecided | baseline JSON in candidate |', '|---|---|--:|--:|--:|--:|--:|---|');
-    for (const r of ir) {
-      const s = r.ir;
-      out.push(`| ${r.model} | ${r.target} | ${s.compared} | ${s.changed} | ${s.printerOnly} | ${s.irChanged} | ${s.undecided} | ${jsonLoadText(s.jsonLoad)} |`);
-    }
+  for (const table of concernTables(result.models)) {
+    const align = table.columns.map((c) => (typeof c.format === 'function' ? '---' : '--:'));
+    out.push(`### ${table.title.markdown}`, '', `| model | target | ${table.columns.map((c) => c.markdown).join(' | ')} |`, `|---|---|${align.join('|')}|`);
+    for (const r of table.rows) out.push(`| ${r.model} | ${r.target} | ${r.values.map(esc).join(' | ')} |`);
     out.push('');
   }
   if (result.preExisting.length) {
@@ -71,7 +62,7 @@ export function renderMarkdown(result: CheckResult): string {
   }
   if (result.skipped.length) {
     out.push('### Not compared', '', '| where | check | reason |', '|---|---|---|');
-    for (const s of result.skipped) out.push(`| ${s.model}/${s.target} | ${s.check} | ${esc(s.reason)} |`);
+    for (const s of result.skipped) out.push(`| ${s.model}/${s.target} | ${s.check} | ${esc(skipText(s))} |`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

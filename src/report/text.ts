@@ -1,7 +1,9 @@
 import type { CheckResult } from '../check/types.js';
 import { formatMessage } from '../rules/registry.js';
 import { getRule } from '../rules/registry.js';
-import { bySeverity, clip, GROUP_AT, groupFindings, headline, irRows, jsonLoadText, keyRows, listSubjects, percent, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import type { Column } from '../concerns/types.js';
+import { bySeverity, clip, concernTables, GROUP_AT, groupFindings, headline, listSubjects, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { skipText } from './skips.js';
 
 export interface TextOptions {
   /** Lines of each diff to show; 0 hides diffs. */
@@ -32,30 +34,13 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
     }
     out.push('');
   }
-  const rows = keyRows(result.models);
-  if (rows.length) {
-    out.push('Tuning-record keys that survived (baseline tasks whose record key is unchanged)');
-    const w = Math.max(5, ...rows.map((r) => `${r.model}/${r.target}`.length));
-    out.push(`  ${'model'.padEnd(w)}  baseline  candidate  survived   share  weighted`);
-    for (const r of rows) {
-      const k = r.keys;
-      out.push(
-        `  ${`${r.model}/${r.target}`.padEnd(w)}  ${String(k.baselineTasks).padStart(8)}  ${String(k.candidateTasks).padStart(9)}  ${String(k.survived).padStart(8)}  ${percent(k.share).padStart(6)}  ${percent(k.weightedShare).padStart(8)}`,
-      );
-    }
-    out.push('');
-  }
-  const ir = irRows(result.models);
-  if (ir.length) {
-    out.push('IR functions that print differently, and what the candidate decided (printer churn, IR change, undecided)');
-    const w = Math.max(5, ...ir.map((r) => `${r.model}/${r.target}`.length));
-    out.push(`  ${'model'.padEnd(w)}  compared  changed  printer  IR  undecided  baseline JSON`);
-    for (const r of ir) {
-      const s = r.ir;
-      out.push(
-        `  ${`${r.model}/${r.target}`.padEnd(w)}  ${String(s.compared).padStart(8)}  ${String(s.changed).padStart(7)}  ${String(s.printerOnly).padStart(7)}  ${String(s.irChanged).padStart(2)}  ${String(s.undecided).padStart(9)}  ${jsonLoadText(s.jsonLoad)}`,
-      );
-    }
+  for (const table of concernTables(result.models)) {
+    out.push(table.title.text);
+    const w = Math.max(5, ...table.rows.map((r) => `${r.model}/${r.target}`.length));
+    const width = (c: Column) => c.width ?? c.title.length;
+    const pad = (c: Column, v: string) => (typeof c.format === 'function' ? v : v.padStart(width(c)));
+    out.push(`  ${'model'.padEnd(w)}  ${table.columns.map((c) => pad(c, c.title)).join('  ')}`);
+    for (const r of table.rows) out.push(`  ${`${r.model}/${r.target}`.padEnd(w)}  ${table.columns.map((c, i) => pad(c, r.values[i]!)).join('  ')}`);
     out.push('');
   }
   if (result.preExisting.length) {
@@ -65,7 +50,7 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
   }
   if (result.skipped.length) {
     out.push(`Not compared (${result.skipped.length})`);
-    for (const s of result.skipped) out.push(`  ${s.model}/${s.target}  ${s.check}: ${s.reason}`);
+    for (const s of result.skipped) out.push(`  ${s.model}/${s.target}  ${s.check}: ${skipText(s)}`);
     out.push('');
   }
   out.push(verdict(result));

@@ -1,15 +1,19 @@
-import { FRONTEND_RULES } from '../frontend/rules.js';
-import { HASH_KEY_RULES } from '../hash-keys/rules.js';
-import { IR_RULES } from '../ir-snapshots/rules.js';
+import { CONCERNS } from '../concerns/registry.js';
 import { PROBE_RULES } from '../probe/rules.js';
 import type { Finding, RuleDefinition } from './types.js';
 
-/** Every rule, once. Rule ids are public API: deprecate, never delete. */
-export const RULES: readonly RuleDefinition[] = [...PROBE_RULES, ...FRONTEND_RULES, ...HASH_KEY_RULES, ...IR_RULES];
+/**
+ * Every rule, once: the probe's and each registered concern's. Rule ids are public API:
+ * deprecate, never delete. Built on first use, because concern folders import rules/types.
+ */
+let byId: Map<string, RuleDefinition> | undefined;
 
-const byId = new Map(RULES.map((r) => [r.id, r]));
+export function allRules(): readonly RuleDefinition[] {
+  return [...PROBE_RULES, ...CONCERNS.flatMap((c) => c.rules)];
+}
 
 export function getRule(id: string): RuleDefinition {
+  byId ??= new Map(allRules().map((r) => [r.id, r]));
   const rule = byId.get(id);
   if (!rule) throw new Error(`unknown rule "${id}"`);
   return rule;
@@ -21,3 +25,4 @@ function fill(template: string, f: Finding): string {
 }
 
 export const formatMessage = (f: Finding): string => fill(getRule(f.rule).message, f);
+export const formatUpgradeNote = (f: Finding): string => fill(getRule(f.rule).upgradeNote, f);

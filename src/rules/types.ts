@@ -3,8 +3,8 @@ export type Severity = 'breaking' | 'warning' | 'info';
 
 export const SEVERITIES: readonly Severity[] = ['breaking', 'warning', 'info'];
 
-/** The folder of src/ that owns a rule. */
-export type Concern = 'probe' | 'frontend' | 'hash-keys' | 'ir-snapshots';
+/** The folder of src/ that owns a rule: a concern's id, or the probe itself. */
+export type RuleOwner = 'probe' | 'frontend' | 'hash-keys' | 'ir-snapshots' | 'artifacts' | 'tuning-records';
 
 export interface Finding {
   /** Rule id: public API, stable across releases. */
@@ -24,7 +24,7 @@ export interface Finding {
 
 export interface RuleDefinition {
   id: string;
-  concern: Concern;
+  concern: RuleOwner;
   severity: Severity;
   /** Short title for tables. */
   title: string;
@@ -38,4 +38,25 @@ export interface RuleDefinition {
 
 export function defineRule(rule: RuleDefinition): RuleDefinition {
   return rule;
+}
+
+/** Builds a finding of a rule (the rule itself, not its id: a typo cannot compile), with its default severity. */
+export function finding(rule: RuleDefinition, fields: Omit<Finding, 'rule' | 'severity'>): Finding {
+  return { rule: rule.id, severity: rule.severity, ...fields };
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The one order every renderer shows findings in. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const rank = { breaking: 0, warning: 1, info: 2 } as const satisfies Record<Severity, number>;
+  return [...findings].sort(
+    (a, b) =>
+      rank[a.severity] - rank[b.severity] ||
+      cmp(a.model, b.model) ||
+      cmp(a.target, b.target) ||
+      cmp(a.rule, b.rule) ||
+      cmp(a.subject, b.subject) ||
+      cmp(JSON.stringify(a.args), JSON.stringify(b.args)),
+  );
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffHashKeys } from '../../src/hash-keys/diff.js';
 import { baseName, matchTasks } from '../../src/hash-keys/match.js';
-import { snapshot } from '../helpers/fixtures.js';
+import { compareContext, snapshot } from '../helpers/fixtures.js';
 
-const ctx = { model: 'm', target: 'llvm', baselineLabel: 'a', candidateLabel: 'b' };
+const ctx = compareContext('v0.19.0', 'v0.19.0-conv2d-index-order', 'squeezenet');
 
 describe('baseName', () => {
   it('drops TVM de-duplication suffixes of every name part', () => {

@@ -6,11 +6,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffIr } from '../../src/ir-snapshots/diff.js';
-import { baseline, snapshot } from '../helpers/fixtures.js';
+import { baseline, compareContext, snapshot } from '../helpers/fixtures.js';
 
 const ir = (name: string, model: string) => snapshot(name, model).stages.ir ?? { status: 'ok' as const };
 const diff = (base: string, cand: string, model: string) =>
-  diffIr(ir(base, model), ir(cand, model), { baseline: baseline(base).blobs, candidate: baseline(cand).blobs }, { model, target: 'llvm', baselineLabel: base, candidateLabel: cand });
+  diffIr(ir(base, model), ir(cand, model), compareContext(base, cand, model));
 const rules = (d: ReturnType<typeof diff>) => d.findings.map((f) => [f.rule, f.subject, f.args.decision ?? f.args.names ?? f.args.error]);
 
 describe('diffIr', () => {
@@ -31,7 +31,8 @@ describe('diffIr', () => {
     expect(d.findings[0]?.evidence?.diff).toMatch(/^\+.*metadata\["ir\.GenericConst"\]/m);
     // 0.26 cannot save_json (it segfaults with apache-tvm-ffi 0.1.15.post2): the load is skipped, and says so.
     expect(d.stats.jsonLoad).toEqual({ import: 'skipped', optimized: 'skipped' });
-    expect(d.skipped.join('\n')).toMatch(/signal 11/);
+    expect(d.skipped.map((s) => s.code)).toEqual(['not-stored', 'not-stored']);
+    expect(d.skipped.map((s) => s.args.reason).join('\n')).toMatch(/signal 11/);
   });
 
   it('0.25 → 0.27: the 0.25 JSON no longer loads, out_dtype="void" became None (an IR change), out_sinfo= no longer parses (undecided)', () => {
@@ -59,7 +60,7 @@ describe('diffIr', () => {
     // squeezenet's JSON (weights inline) is over the cap: not stored, so its load is skipped with the reason.
     const big = diff('v0.19.0-ir', 'v0.19.0-ir-softmax-reciprocal', 'squeezenet');
     expect(big.stats).toMatchObject({ irChanged: 1, jsonLoad: { import: 'skipped', optimized: 'skipped' } });
-    expect(big.skipped.join('\n')).toMatch(/over the 4 MB cap/);
+    expect(big.skipped.map((s) => s.args.reason).join('\n')).toMatch(/over the 4 MB cap/);
   });
 
   it('v0.19 ONNX frontend importing Relu as leaky_relu(alpha=0): the op set, and the 18 fused conv2d PrimFuncs, are replaced', () => {

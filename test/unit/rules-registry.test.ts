@@ -6,10 +6,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleResult } from '../../src/check/assemble.js';
-import { compareSnapshots } from '../../src/check/compare.js';
+import { comparePair } from '../../src/concerns/compare.js';
+import { CONCERNS } from '../../src/concerns/registry.js';
 import { packageRoot } from '../../src/paths.js';
-import { RULES } from '../../src/rules/registry.js';
-import { baseline, snapshot } from '../helpers/fixtures.js';
+import { allRules } from '../../src/rules/registry.js';
+
+const RULES = allRules();
+import { baseline, compareContext, snapshot } from '../helpers/fixtures.js';
 
 const docs = resolve(packageRoot, 'docs', 'rules');
 
@@ -78,8 +81,7 @@ describe('rule registry', () => {
   it('reports nothing for any committed snapshot compared with itself', () => {
     for (const name of ['v0.19.0', 'v0.25.0', 'v0.26.0', 'v0.27.0']) {
       for (const s of baseline(name).snapshots.values()) {
-        const b = baseline(name);
-        const cmp = compareSnapshots(s, s, { baseline: name, candidate: name, blobs: { baseline: b.blobs, candidate: b.blobs } });
+        const cmp = comparePair(s, s, compareContext(name, name, s.model.id, s.target.id), CONCERNS);
         expect(cmp.findings, `${name} ${s.model.id}`).toEqual([]);
       }
     }

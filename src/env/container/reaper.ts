@@ -39,10 +39,13 @@ export function removeAllNow(): void {
   }
 }
 
-/** Cleans up, then lets the signal do what it would have done without this listener. */
+/**
+ * Cleans up. Where the CLI listens for the signal too (check, baseline create), it ends the run
+ * itself (exit 130, nothing written); elsewhere the signal is re-raised to do what it would have
+ * done without this listener: exit.
+ */
 function onSignal(signal: NodeJS.Signals): void {
   removeAllNow();
   for (const s of SIGNALS) process.removeListener(s, onSignal);
-  // Re-raised, the signal reaches the listeners left (execa's cleanup) or the default: exit.
-  process.kill(process.pid, signal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }

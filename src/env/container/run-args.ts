@@ -26,6 +26,8 @@ export interface RunSpec {
   /** The program to run (the image's entrypoint is replaced) and its arguments. */
   command: [string, ...string[]];
   limits: ContainerLimits;
+  /** Keep stdin open (a worker spoken to over pipes). */
+  interactive?: boolean;
 }
 
 export interface ContainerLimits {
@@ -48,6 +50,7 @@ export function containerRunArgs(spec: RunSpec): string[] {
   if (/^(0|root)(:|$)/.test(spec.user)) throw new UsageError(`containers run as a non-root user, not "${spec.user}"`);
   const args = [
     'run',
+    ...(spec.interactive ? ['--interactive'] : []),
     '--rm',
     '--name',
     spec.name,

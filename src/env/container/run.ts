@@ -9,6 +9,7 @@ import { constants } from 'node:os';
 import { execa } from 'execa';
 import { packageRoot } from '../../paths.js';
 import { outcomeOf, type ExecOutcome } from '../exec-outcome.js';
+import type { LongProcess, LongProcessSpec } from '../run-python.js';
 import { engineAnswers, engineFailureLine, forceRemoveArgs, RUNTIME_HINT, type ContainerCli } from './cli.js';
 import { track, untrack } from './reaper.js';
 import { CONTAINER_HOME, containerRunArgs, DEFAULT_LIMITS, type Mount } from './run-args.js';
@@ -46,7 +47,8 @@ export function containerUser(): string {
   return uid === 0 ? '65534:65534' : `${uid}:${gid}`;
 }
 
-export async function execInContainer(target: ContainerTarget, exec: ContainerExec): Promise<ExecOutcome> {
+/** `run` arguments for one program in a fresh container of the target's image, and its name. */
+async function runArgs(target: ContainerTarget, exec: Omit<ContainerExec, 'timeoutMs'>, interactive: boolean): Promise<{ name: string; args: string[] }> {
   // mkdtemp folders are 0700 and owned by the host user; the container user must write there.
   await Promise.all(exec.writes.map((dir) => chmod(dir, 0o777)));
   const writes = exec.writes.map((path): Mount => ({ path, writable: true }));
@@ -64,7 +66,42 @@ export async function execInContainer(target: ContainerTarget, exec: ContainerEx
     env: { ...exec.env, HOME: homeMounted ? home! : CONTAINER_HOME },
     command: [exec.program, ...exec.args],
     limits: DEFAULT_LIMITS,
+    interactive,
   });
+  return { name, args };
+}
+
+/**
+ * A long-lived program (a probe worker) in a container, spoken to over stdin/stdout. Killing it
+ * removes the container, and everything in it with it.
+ */
+export async function startInContainer(target: ContainerTarget, spec: LongProcessSpec): Promise<LongProcess> {
+  const { name, args } = await runArgs(target, spec, true);
+  track(target.cli, name);
+  const proc = execa(target.cli.binary, [...target.cli.global, ...args], { reject: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false });
+  let error: string | null = null;
+  const exit = proc.then(async (r) => {
+    untrack(name);
+    if (r.exitCode === undefined && !r.signal) error = r.shortMessage ?? 'could not start';
+    else if (r.exitCode !== undefined && ENGINE_EXIT_CODES.has(r.exitCode)) error = `${target.cli.binary} run failed (exit ${r.exitCode}); ${RUNTIME_HINT}`;
+    else if (r.exitCode !== 0 && !(await engineAnswers(target.cli))) error = `${target.cli.binary} stopped answering (exit ${String(r.exitCode)}); ${RUNTIME_HINT}`;
+  });
+  return {
+    stdin: proc.stdin!,
+    stdout: proc.stdout!,
+    stderr: proc.stderr!,
+    exit,
+    async kill() {
+      await removeContainer(target.cli, name);
+      proc.kill('SIGKILL');
+      await exit;
+    },
+    startError: () => error,
+  };
+}
+
+export async function execInContainer(target: ContainerTarget, exec: ContainerExec): Promise<ExecOutcome> {
+  const { name, args } = await runArgs(target, exec, false);
   track(target.cli, name);
   const result = await execa(target.cli.binary, [...target.cli.global, ...args], {
     reject: false,

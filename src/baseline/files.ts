@@ -1,0 +1,31 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { FileStore } from '../concerns/types.js';
+import { InputError } from '../errors.js';
+import { sha256 } from '../util/fs.js';
+
+/**
+ * The files a baseline's stages stored (compiled libraries, tuning databases), as
+ * `<baseline>/files/<sha256>.gz`, handed to a candidate's probe as plain files: unpacked once into
+ * a content-addressed folder (the tool's cache), checked against their name.
+ */
+export class BaselineFiles implements FileStore {
+  constructor(
+    private readonly dir: string,
+    private readonly unpacked: string,
+  ) {}
+
+  path(sha: string): string {
+    const out = join(this.unpacked, sha);
+    if (existsSync(out)) return out;
+    const file = join(this.dir, `${sha}.gz`);
+    if (!existsSync(file)) throw new InputError(`${file}: stored file is missing`);
+    const data = gunzipSync(readFileSync(file));
+    if (sha256(data) !== sha) throw new InputError(`${file}: content does not match its name`);
+    mkdirSync(this.unpacked, { recursive: true });
+    writeFileSync(`${out}.tmp`, data);
+    renameSync(`${out}.tmp`, out);
+    return out;
+  }
+}

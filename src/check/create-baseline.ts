@@ -1,0 +1,60 @@
+import { writeBaseline } from '../baseline/store.js';
+import { InfraError } from '../errors.js';
+import { baselineManifest, defaultBaselineName } from './manifest.js';
+import { planJobs } from './plan.js';
+import { checkInputs, openProbes, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
+import { checkWants } from './run-check.js';
+
+export interface CreateOptions extends CorpusOptions {
+  tvm: string;
+  /** Folder name under the baselines folder; derived from the TVM version when absent. */
+  name?: string;
+  baselinesDir: string;
+  jobs: number;
+  timeoutMs: number;
+  cacheDir?: string;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface CreateResult {
+  name: string;
+  dir: string;
+  snapshots: number;
+  /** Stage outcome counts, e.g. { "hash_keys:ok": 14, "frontend:error": 1 }. */
+  outcomes: Record<string, number>;
+  /** Jobs whose probe crashed or timed out: stored as such, and every check against them is incomplete there. */
+  crashed: string[];
+  seconds: number;
+}
+
+export async function createBaseline(opts: CreateOptions): Promise<CreateResult> {
+  const started = Date.now();
+  checkInputs(opts.tvm, opts);
+  const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });
+  const { env, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
+  const corpus = await prepareCorpus(opts, env);
+  const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'baseline'));
+  const { pool, info, importFailure } = await openProbes(env, corpus, concerns, { workers: opts.jobs, signal: opts.signal, onMessage });
+  try {
+    // A baseline of an environment that cannot import TVM would be a baseline of nothing.
+    if (importFailure) throw new InfraError(`${env.label}: cannot import tvm: ${importFailure.message ?? 'unknown error'}`);
+    const runs = await runJobs(pool, jobs, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
+    const snapshots = runs.map((r) => r.snapshot);
+    const crashed = snapshots
+      .filter((s) => Object.values(s.stages).some((st) => st?.type === 'ProbeCrash'))
+      .map((s) => `${s.model.id}/${s.target.id}`);
+    if (crashed.length === snapshots.length) throw new InfraError(`${env.label}: the probe crashed or timed out on every job (${crashed.length}); no baseline written`);
+    const name = opts.name ?? defaultBaselineName(info.fingerprint);
+    const dir = writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots);
+    const outcomes: Record<string, number> = {};
+    for (const s of snapshots)
+      for (const [stage, rec] of Object.entries(s.stages)) {
+        const k = `${stage}:${rec?.status}`;
+        outcomes[k] = (outcomes[k] ?? 0) + 1;
+      }
+    return { name, dir, snapshots: snapshots.length, outcomes, crashed, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,47 @@
+import type { Concern } from '../concerns/types.js';
+import { tuningSystemOf } from '../env/capabilities.js';
+import type { HashKeysStage } from '../probe/snapshot.js';
+import { finding } from '../rules/types.js';
+import { diffHashKeys } from './diff.js';
+import { autoSchedulerRecordsUnusable, HASH_KEY_RULES, hashKeysFailed, metaScheduleRecordsUnusable } from './rules.js';
+
+/** The keys tuning records are looked up by: auto_scheduler workload keys or MetaSchedule structural hashes. */
+export const hashKeys: Concern<HashKeysStage> = {
+  id: 'hash-keys',
+  stage: 'hash_keys',
+  noun: 'tasks',
+  collector: 'hash-keys/collect.py',
+  needs: ['frontend'],
+  wanted: () => true,
+  failedRule: hashKeysFailed,
+  // Tasks of different tuning systems cannot be paired; `overall` reports them once for the run.
+  diff: (base, cand, ctx) => (base.kind !== cand.kind ? { findings: [], skipped: [] } : diffHashKeys(base, cand, ctx)),
+  overall(pairs, sides) {
+    const baseline = tuningSystemOf(sides.baseline);
+    const candidate = tuningSystemOf(sides.candidate);
+    if (!baseline || baseline === candidate) return [];
+    let tasks = 0;
+    let models = 0;
+    for (const { base, cand } of pairs) {
+      if (base?.status !== 'ok' || cand?.status !== 'ok' || base.kind === cand.kind) continue;
+      tasks += base.tasks?.length ?? 0;
+      models += 1;
+    }
+    // Nothing to say when no candidate model got as far as tasks (a candidate that cannot import TVM).
+    if (models === 0 && pairs.every((p) => p.cand?.status !== 'ok')) return [];
+    const rule = baseline === 'auto_scheduler' ? autoSchedulerRecordsUnusable : metaScheduleRecordsUnusable;
+    return [finding(rule, { model: '*', target: '*', subject: baseline, args: { tasks, models, candidateKind: candidate ?? 'no tuning system' } })];
+  },
+  table: {
+    resultKey: 'keys',
+    title: { text: 'Tuning-record keys that survived (baseline tasks whose record key is unchanged)', markdown: 'Tuning-record keys' },
+    columns: [
+      { key: 'baselineTasks', title: 'baseline', markdown: 'baseline tasks', format: 'count' },
+      { key: 'candidateTasks', title: 'candidate', markdown: 'candidate tasks', format: 'count' },
+      { key: 'survived', title: 'survived', markdown: 'keys unchanged', format: 'count' },
+      { key: 'share', title: 'share', markdown: 'share', format: 'percent', width: 6 },
+      { key: 'weightedShare', title: 'weighted', markdown: 'weighted', format: 'percent' },
+    ],
+  },
+  rules: HASH_KEY_RULES,
+};

@@ -1,0 +1,98 @@
+"""Helpers every collector shares, so each exists once: loading by path, error records, first
+importable module, TVM's structural hash/equal wherever this release keeps them, child processes
+for calls that can kill the probe, and the Relax fused module (computed once per job).
+
+Collectors receive this module as ctx["common"]. Runs on Python 3.7 to 3.11 with the standard
+library and tvm only.
+"""
+import importlib
+import importlib.util
+import os
+import subprocess
+import sys
+import traceback
+
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+RELAX_PIPELINE = ["LegalizeOps", "AnnotateTIROpPattern", "FuseOps", "FuseTIR"]
+
+
+def load_by_path(relpath, name=None):
+    """A module of src/ by path: concern folders carry hyphens (src/hash-keys), so they are not packages."""
+    path = os.path.join(SRC, relpath)
+    name = name or "tvm_compat_" + relpath.replace("/", "_").replace("-", "_").replace(".py", "")
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def error_record(exc):
+    """{type, message, detail}: TVM errors put the useful line last; keep both ends, short."""
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    message = str(exc).strip().splitlines()
+    first = message[-1] if message else type(exc).__name__
+    return {"type": type(exc).__name__, "message": first[:500], "detail": text[-4000:]}
+
+
+def first_importable(names):
+    """(module, name) of the first of names that imports; ImportError naming all of them otherwise."""
+    for name in names:
+        try:
+            return importlib.import_module(name), name
+        except ImportError:
+            continue
+    raise ImportError("none of %s imports" % ", ".join(names))
+
+
+def structural(name):
+    """tvm.ir.structural_hash / structural_equal, or tvm_ffi's where tvm.ir no longer has them (0.25+).
+    Returns (function, where it was found)."""
+    import tvm
+
+    fn = getattr(tvm.ir, name, None)
+    if fn is not None:
+        return fn, "tvm.ir." + name
+    import tvm_ffi
+
+    return getattr(tvm_ffi, name), "tvm_ffi." + name
+
+
+def tir_module():
+    return first_importable(["tvm.tir", "tvm.tirx"])[0]
+
+
+def run_child(code, input_text=None, timeout=600):
+    """Runs python code in a child process of this interpreter with this sys.path.
+    Returns (returncode, stdout, stderr); a negative returncode is the signal that killed it."""
+    prelude = "import sys\nsys.path[:0] = %r\n" % (list(sys.path),)
+    proc = subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        input=None if input_text is None else input_text.encode("utf-8"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+    )
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def relax_fused(ctx):
+    """The imported Relax module after RELAX_PIPELINE, computed once per job and shared by every
+    concern that needs it (task extraction, IR snapshots, builds)."""
+    if "_fused" not in ctx:
+        import tvm
+        from tvm import relax
+
+        try:
+            seq = tvm.transform.Sequential([getattr(relax.transform, name)() for name in RELAX_PIPELINE])
+            with tvm.transform.PassContext(opt_level=3):
+                ctx["_fused"] = (seq(ctx["mod"]), None)
+        except Exception as exc:  # the next concern that asks gets the same failure, not a second run
+            ctx["_fused"] = (None, exc)
+    fused, exc = ctx["_fused"]
+    if exc is not None:
+        raise exc
+    return fused

@@ -1,0 +1,384 @@
+/**
+ * One TVM process per worker, not per job: each worker (src/probe/worker.py) imports TVM once,
+ * describes the environment (the fingerprint) and forks a fresh child per job, so a crash, hang or
+ * leak ends with its job. A worker that dies is replaced and the next job goes on; the job it was
+ * running becomes that job's result, blamed on the stage that was running.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { CorpusModel, CorpusTarget } from '../corpus/corpus.js';
+import type { Era } from '../env/capabilities.js';
+import { startInContainer } from '../env/container/run.js';
+import { checkEnvInfo, type EnvInfo } from '../env/fingerprint.js';
+import type { PythonEnv } from '../env/resolve.js';
+import { startOnHost, type LongProcess } from '../env/run-python.js';
+import { InfraError } from '../errors.js';
+import { srcPath } from '../paths.js';
+import { validate } from '../util/schema.js';
+import { recordCrash, readTimings } from './crash.js';
+import type { Snapshot, StageName, StageRecord } from './snapshot.js';
+
+export interface JobStage {
+  name: StageName;
+  /** The stage's collector, relative to src/. */
+  collector: string;
+  needs: StageName[];
+}
+
+export interface ProbeJob {
+  model: CorpusModel;
+  target: CorpusTarget;
+  stages: JobStage[];
+  /** Per stage, what the candidate's probe gets from the baseline (the baseline's IR, libraries …). */
+  cross?: Partial<Record<StageName, unknown>>;
+}
+
+export interface ProbeRun {
+  snapshot: Snapshot;
+  /** Seconds per stage as the probe measured them; kept out of snapshots so that they stay byte-stable. */
+  timings: Record<string, number>;
+  wallSeconds: number;
+  /** The folder the job's stages wrote their files to; it lives until the pool is closed. */
+  filesDir: string;
+}
+
+/** Raised for every job once the run is interrupted; nothing after it is a result. */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+/** Thrown when the probe reports a failure of tvm-compat itself (exit 70): a tool bug, never a TVM result. */
+export class ProbeToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProbeToolError';
+  }
+}
+
+export interface Hello {
+  info: EnvInfo | null;
+  /** The import stage every job's snapshot starts with. */
+  import: StageRecord;
+  /** What could be told without TVM, when it does not import. */
+  partial: { python: string; platform: string; packages: Record<string, string | null> } | null;
+  importSeconds: number;
+}
+
+/** Environment every probe gets: deterministic, offline TVM with a HOME of its own. */
+export function probeEnvironment(env: PythonEnv, home: string): Record<string, string> {
+  return {
+    ...env.env,
+    HOME: home,
+    TOPHUB_LOCATION: 'NONE',
+    PYTHONHASHSEED: '0',
+    PYTHONUNBUFFERED: '1',
+    // TVM's thread pool on a 2-core machine shared by parallel jobs only adds contention.
+    TVM_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+  };
+}
+
+type Message = { type: string; [key: string]: unknown };
+
+const HELLO_TIMEOUT_MS = 300_000;
+/** How long past a job's own limit (enforced by the worker) the pool waits before killing the worker. */
+const GRACE_MS = 60_000;
+
+class Worker {
+  private readonly waiting: ((m: Message | null) => void)[] = [];
+  private readonly queue: (Message | null)[] = [];
+  private stderr = '';
+  private exited = false;
+
+  constructor(readonly proc: LongProcess) {
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      let message: Message | null = null;
+      try {
+        message = JSON.parse(line) as Message;
+      } catch {
+        return; // not the protocol's: the worker keeps fd 1 for it, but a C++ library may still write there
+      }
+      this.deliver(message);
+    });
+    proc.stderr.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-8000);
+    });
+    void proc.exit.then(() => {
+      this.exited = true;
+      this.deliver(null);
+    });
+  }
+
+  private deliver(m: Message | null): void {
+    const next = this.waiting.shift();
+    if (next) next(m);
+    else this.queue.push(m);
+    // After exit every later read must see the end too.
+    if (m === null) for (const w of this.waiting.splice(0)) w(null);
+  }
+
+  /** The next message, or null when the worker has exited (or `ms` passed). */
+  next(ms: number): Promise<Message | null> {
+    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
+    if (this.exited) return Promise.resolve(null);
+    return new Promise((resolveNext) => {
+      const timer = setTimeout(() => {
+        const i = this.waiting.indexOf(done);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolveNext(null);
+      }, ms);
+      const done = (m: Message | null) => {
+        clearTimeout(timer);
+        resolveNext(m);
+      };
+      this.waiting.push(done);
+    });
+  }
+
+  send(message: object): void {
+    this.proc.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  stderrTail(): string {
+    return this.stderr.trim();
+  }
+
+  get dead(): boolean {
+    return this.exited;
+  }
+}
+
+export interface PoolOptions {
+  /** Workers at once (`--jobs`). */
+  workers: number;
+  /** Host folders the jobs read (model folders): mounted read-only in a container. */
+  reads: string[];
+  signal?: AbortSignal;
+}
+
+export class ProbePool {
+  private readonly idle: Worker[] = [];
+  private readonly all = new Set<Worker>();
+  private readonly waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
+  /** Set when no worker can be had any more (a container engine that stopped): every later job fails with it. */
+  private broken: Error | null = null;
+  private prepared: { era: Era; collectors: string[] } | null = null;
+  private jobs = 0;
+  private closed = false;
+
+  private constructor(
+    readonly env: PythonEnv,
+    readonly hello: Hello,
+    private readonly runDir: string,
+    private readonly opts: PoolOptions,
+  ) {}
+
+  /** Starts the workers and waits for the first to describe the environment. */
+  static async open(env: PythonEnv, opts: PoolOptions): Promise<ProbePool> {
+    const runDir = await mkdtemp(join(tmpdir(), 'tvm-compat-run-'));
+    await mkdir(join(runDir, 'home'));
+    try {
+      const first = await spawnWorker(env, runDir, opts);
+      const hello = await readHello(first, env);
+      const pool = new ProbePool(env, hello, runDir, opts);
+      pool.adopt(first);
+      opts.signal?.addEventListener('abort', () => void pool.kill(), { once: true });
+      return pool;
+    } catch (err) {
+      await rm(runDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  get info(): EnvInfo | null {
+    return this.hello.info;
+  }
+
+  /** Tells every worker (now and later) the era and the collectors, so they are loaded before the forks. */
+  async prepare(era: Era, collectors: string[]): Promise<void> {
+    this.prepared = { era, collectors };
+    const started = [...this.idle];
+    this.idle.length = 0;
+    await Promise.all(started.map((w) => this.prepareWorker(w).then(() => this.release(w))));
+  }
+
+  private async prepareWorker(w: Worker): Promise<void> {
+    if (!this.prepared) return;
+    w.send({ type: 'prepare', ...this.prepared });
+    const m = await w.next(HELLO_TIMEOUT_MS);
+    if (m?.type !== 'ready') throw new InfraError(`${this.env.label}: the probe worker died while loading TVM's modules: ${lastLine(w.stderrTail())}`);
+  }
+
+  private adopt(w: Worker): void {
+    this.all.add(w);
+    this.release(w);
+  }
+
+  private release(w: Worker): void {
+    const next = this.waiters.shift();
+    if (next) next.resolve(w);
+    else this.idle.push(w);
+  }
+
+  private async acquire(): Promise<Worker> {
+    if (this.broken) throw this.broken;
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    // Start workers up to the limit lazily: a run of one job never pays for a second import.
+    if (this.all.size < this.opts.workers) {
+      const w = await spawnWorker(this.env, this.runDir, this.opts);
+      this.all.add(w);
+      await readHello(w, this.env);
+      await this.prepareWorker(w);
+      return w;
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Runs one job on the next free worker. */
+  async run(job: ProbeJob, timeoutMs: number): Promise<ProbeRun> {
+    if (this.opts.signal?.aborted || this.closed) throw new Interrupted();
+    const id = ++this.jobs;
+    const dir = join(this.runDir, 'jobs', String(id));
+    const filesDir = join(dir, 'files');
+    await mkdir(filesDir, { recursive: true });
+    const files = { job: join(dir, 'job.json'), out: join(dir, 'snapshot.json'), log: join(dir, 'log.txt') };
+    const era = this.prepared?.era ?? null;
+    await writeFile(files.job, JSON.stringify({ ...job, era, outDir: filesDir }));
+    const started = Date.now();
+    if (this.hello.import.status !== 'ok') {
+      // TVM does not import here: every job's answer is the import's traceback.
+      return { snapshot: importFailed(job, this.hello.import), timings: {}, wallSeconds: 0, filesDir };
+    }
+    const worker = await this.acquire();
+    if (this.opts.signal?.aborted) throw new Interrupted();
+    worker.send({ type: 'job', id, job: files.job, out: files.out, log: files.log, timeout: timeoutMs / 1000 });
+    let childPid: number | null = null;
+    let done: Message | null = null;
+    const deadline = started + timeoutMs + GRACE_MS;
+    while (!done) {
+      const m = await worker.next(Math.max(1, deadline - Date.now()));
+      if (m === null) break;
+      if (m.type === 'started') childPid = Number(m.pid);
+      else if (m.type === 'done') done = m;
+    }
+    if (this.opts.signal?.aborted) throw new Interrupted();
+    if (done) this.release(worker);
+    else await this.replace(worker, childPid);
+    const log = await readFile(files.log, 'utf8').catch(() => '');
+    if (done?.exit === 70) throw new ProbeToolError(`${this.env.label}: the probe failed on ${job.model.id}/${job.target.id}: ${lastLine(log)}`);
+    let snapshot = await readSnapshot(files.out);
+    const clean = done !== null && done.exit === 0 && !done.timedOut && !done.signal;
+    if (!clean || !snapshot) {
+      const why = !done
+        ? `was lost with its worker (${worker.dead ? `the worker exited${worker.stderrTail() ? `: ${lastLine(worker.stderrTail())}` : ''}` : 'no answer'})`
+        : done.timedOut
+          ? `timed out after ${Math.round(timeoutMs / 1000)} s`
+          : done.signal
+            ? `crashed with ${String(done.signal)}`
+            : `exited with code ${String(done.exit)}`;
+      snapshot = recordCrash(snapshot, job, log, why);
+    }
+    const problem = validate('urn:tvm-compat:snapshot', snapshot);
+    if (problem) throw new ProbeToolError(`${this.env.label}: the probe wrote an invalid snapshot for ${job.model.id}: ${problem}`);
+    return { snapshot, timings: readTimings(log), wallSeconds: (Date.now() - started) / 1000, filesDir };
+  }
+
+  /** A worker that died or stopped answering: kill what is left of it, start another for the next job. */
+  private async replace(w: Worker, childPid: number | null): Promise<void> {
+    this.all.delete(w);
+    await w.proc.kill(childPid);
+    if (this.closed || this.opts.signal?.aborted) return;
+    try {
+      const fresh = await spawnWorker(this.env, this.runDir, this.opts);
+      this.all.add(fresh);
+      await readHello(fresh, this.env);
+      await this.prepareWorker(fresh);
+      this.release(fresh);
+    } catch (err) {
+      this.broken = err as Error;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.broken);
+      throw err;
+    }
+  }
+
+  private async kill(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.all].map((w) => w.proc.kill(null)));
+  }
+
+  /** Stops the workers and removes the run folder (job files included: store them before). */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      for (const w of this.all) w.proc.stdin.end();
+      await Promise.all([...this.all].map((w) => Promise.race([w.proc.exit, new Promise((r) => setTimeout(r, 10_000))]).then(() => w.proc.kill(null))));
+    }
+    await rm(this.runDir, { recursive: true, force: true });
+  }
+}
+
+async function spawnWorker(env: PythonEnv, runDir: string, opts: PoolOptions): Promise<Worker> {
+  const home = join(runDir, 'home');
+  const spec = {
+    program: env.python,
+    args: [srcPath('probe', 'worker.py')],
+    env: probeEnvironment(env, home),
+    cwd: runDir,
+    reads: [srcPath(), ...opts.reads],
+    writes: [runDir],
+  };
+  try {
+    return new Worker(env.container ? await startInContainer(env.container, spec) : startOnHost(spec));
+  } catch (err) {
+    if (err instanceof InfraError) throw err;
+    throw new InfraError(`${env.label}: the probe could not start: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function readHello(w: Worker, env: PythonEnv): Promise<Hello> {
+  const m = await w.next(HELLO_TIMEOUT_MS);
+  if (m?.type !== 'hello') {
+    const why = w.proc.startError() ?? (lastLine(w.stderrTail()) || 'no answer');
+    throw new InfraError(`${env.label}: the probe could not run: ${why}`);
+  }
+  const imported = m.import as StageRecord;
+  const raw = m.info as Record<string, unknown> | null;
+  const partial = imported.status === 'ok' ? null : ((raw?.partial as Hello['partial']) ?? null);
+  return { info: imported.status === 'ok' ? checkEnvInfo(raw, env.label) : null, import: imported, partial, importSeconds: Number(m.importSeconds) };
+}
+
+function importFailed(job: ProbeJob, record: StageRecord): Snapshot {
+  const stages: Record<string, StageRecord> = { import: record };
+  for (const s of job.stages) stages[s.name] = { status: 'not_run', reason: 'import failed' };
+  return {
+    schemaVersion: 1,
+    probeVersion: 'unknown',
+    model: { id: job.model.id, sha256: job.model.sha256, format: job.model.format },
+    target: { id: job.target.id, target: job.target.target },
+    era: null,
+    stages: stages as Snapshot['stages'],
+  };
+}
+
+async function readSnapshot(file: string): Promise<Snapshot | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Snapshot;
+  } catch {
+    return null;
+  }
+}
+
+const lastLine = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('@@'))
+    .at(-1) ?? '';
+
+export const modelFolders = (jobs: { model: CorpusModel }[]): string[] => [...new Set(jobs.map((j) => dirname(j.model.path)))];
