@@ -7,13 +7,14 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_BASELINES } from './baseline/store.js';
-import type { ProgressEvent } from './check/collect.js';
+import type { ProgressEvent } from './check/prepare.js';
 import { baselineCreate, baselineList, renderCreated } from './commands/baseline.js';
 import { checkCommand, diffCommand } from './commands/check.js';
 import { defaultJobs, positiveInt, splitList, type CommonFlags } from './commands/flags.js';
 import { envBuild, envCheckout, envInspect } from './commands/env.js';
 import { rulesList } from './commands/rules.js';
 import { CompatError, EXIT_CODES, internalErrorMessage } from './errors.js';
+import { Interrupted } from './probe/pool.js';
 import { FORMATS, type Format } from './report/index.js';
 import { TOOL } from './version.js';
 
@@ -23,7 +24,7 @@ interface RawCommon {
   model?: string[];
   subset?: string;
   only?: string[];
-  ir?: boolean;
+  ir: boolean;
   jobs: number;
   timeout: number;
   cache?: string;
@@ -49,7 +50,7 @@ function withCommon(cmd: Command): Command {
     .option('--model <path...>', 'model files (.onnx, .tflite) to use instead of a corpus; inputs are read from the files')
     .option('--subset <name>', 'a model subset named in the corpus, e.g. "ci"')
     .option('--only <ids>', 'comma-separated model ids to keep', splitList)
-    .option('--ir', 'also snapshot and diff the IR: Relay/Relax per phase and lowered TIR (experimental)')
+    .option('--no-ir', 'skip the IR snapshots (Relay/Relax per phase and lowered TIR), which are compared by default')
     .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')
@@ -81,6 +82,17 @@ function progress(quiet: boolean | undefined): (e: ProgressEvent) => void {
   };
 }
 
+/**
+ * SIGINT or SIGTERM aborts the run: the core stops every probe and throws Interrupted, and main()
+ * exits 130 having written no report and no baseline. Listening here also keeps the signal from
+ * killing the process before that (a second Ctrl-C still does).
+ */
+function onInterrupt(): AbortSignal {
+  const abort = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort());
+  return abort.signal;
+}
+
 const message = (text: string): void => {
   process.stderr.write(`${text}\n`);
 };
@@ -108,9 +120,7 @@ export function buildProgram(): Command {
       .option('--output <file>', 'write the report to a file instead of stdout')
       .option('--save-candidate-as <name>', 'also store the candidate run as a baseline of this name (with --ir: with its printer-or-IR verdicts)'),
   ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string; saveCandidateAs?: string }) => {
-    const abort = new AbortController();
-    process.once('SIGINT', () => abort.abort());
-    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs }, progress(o.quiet), abort.signal);
+    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs }, progress(o.quiet), onInterrupt());
     emit(report, o.output);
     process.exitCode = exitCode;
   });
@@ -137,7 +147,7 @@ export function buildProgram(): Command {
       .requiredOption('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE')
       .option('--name <name>', 'baseline name (default: v<TVM version>)'),
   ).action(async (o: RawCommon & { tvm: string; name?: string }) => {
-    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name }, progress(o.quiet));
+    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name }, progress(o.quiet), onInterrupt());
     process.stdout.write(renderCreated(result));
   });
   baseline
@@ -194,6 +204,10 @@ export async function main(argv: string[], program: () => Command = buildProgram
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_CODES.usage;
+    if (err instanceof Interrupted) {
+      process.stderr.write('compat: interrupted: no report and no baseline were written\n');
+      return EXIT_CODES.interrupted;
+    }
     if (err instanceof CompatError) {
       process.stderr.write(`compat: ${err.message}\n`);
       return EXIT_CODES[err.kind];
