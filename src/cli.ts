@@ -24,7 +24,7 @@ interface RawCommon {
   model?: string[];
   subset?: string;
   only?: string[];
-  ir: boolean;
+  ir?: boolean;
   jobs: number;
   timeout: number;
   cache?: string;
@@ -50,7 +50,8 @@ function withCommon(cmd: Command): Command {
     .option('--model <path...>', 'model files (.onnx, .tflite) to use instead of a corpus; inputs are read from the files')
     .option('--subset <name>', 'a model subset named in the corpus, e.g. "ci"')
     .option('--only <ids>', 'comma-separated model ids to keep', splitList)
-    .option('--no-ir', 'skip the IR snapshots (Relay/Relax per phase and lowered TIR), which are compared by default')
+    .option('--ir', 'snapshot and compare the IR: Relay/Relax per phase and lowered TIR (the default)')
+    .option('--no-ir', 'skip the IR snapshots')
     .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')
@@ -170,13 +171,17 @@ export function buildProgram(): Command {
     });
   envCmd
     .command('build')
-    .description('build and tag a container image of a release in the release table (no registry); prints the tag')
-    .argument('<release>', 'a release such as v0.19 or 0.27.0')
+    .description('build and tag a container image of a release in the release table, or of TVM compiled from a source tree (no registry); prints the tag')
+    .argument('[release]', 'a release such as v0.19 or 0.27.0; with --source, the version the tree must have')
     .option('--cli <binary>', 'container CLI: docker or podman, or a path to one', 'docker')
     .option('--patch <file>', 'unified diff against a TVM source tree (python/tvm/… paths) applied to the installed package')
-    .option('--cache <dir>', 'cache folder (the base rootfs tarball lives here)')
-    .action(async (release: string, o: { cli: string; patch?: string; cache?: string }) => {
-      process.stdout.write(await envBuild({ release, cli: o.cli, patch: o.patch, cacheDir: o.cache }, message));
+    .option('--source <dir|tarball>', 'build TVM from this source tree (a folder or a .tar.gz of one) with ccache kept in the cache folder')
+    .option('--targets <names>', 'with --source: build only these ninja targets (comma-separated, e.g. runtime) and no image; prints the output folder')
+    .option('--jobs <n>', 'with --source: parallel compile jobs (ninja -j)', (v: string) => Number.parseInt(v, 10))
+    .option('--cache <dir>', 'cache folder (the base rootfs tarball, ccache and compiled trees live here)')
+    .action(async (release: string | undefined, o: { cli: string; patch?: string; source?: string; targets?: string; jobs?: number; cache?: string }) => {
+      const targets = o.targets ? o.targets.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      process.stdout.write(await envBuild({ release, cli: o.cli, patch: o.patch, source: o.source, targets, jobs: o.jobs, cacheDir: o.cache }, message));
     });
   envCmd
     .command('checkout')

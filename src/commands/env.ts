@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { describeEnv, prepareEnv } from '../check/prepare.js';
 import { buildReleaseImage } from '../env/container/build.js';
 import { findContainerCli } from '../env/container/cli.js';
+import { buildFromSource } from '../env/container/source-build.js';
 import { makeCheckoutFromEnv } from '../env/make-checkout.js';
 import { resolveRelease } from '../env/releases.js';
 import { cacheRoot } from '../env/resolve.js';
@@ -38,8 +39,14 @@ export async function envCheckout(flags: EnvFlags, dir: string, onMessage: (text
 }
 
 export interface BuildFlags {
-  /** A release of the table: "v0.19", "0.27.0". */
-  release: string;
+  /** A release of the table: "v0.19", "0.27.0"; with `source`, optional: the version the tree must be. */
+  release?: string;
+  /** A TVM source tree (folder or .tar.gz) to build TVM from. */
+  source?: string;
+  /** With `source`: ninja targets to build instead of everything, and no image (e.g. "runtime"). */
+  targets?: string[];
+  /** With `source`: ninja -j. */
+  jobs?: number;
   /** Container CLI binary (name or path); its flavour is read from its --version. */
   cli: string;
   /** A TVM source patch (python/tvm/… paths) applied on top of the release image. */
@@ -49,11 +56,40 @@ export interface BuildFlags {
 
 /** Builds (or finds) the image of a release and returns its tag, alone on a line, for scripts. */
 export async function envBuild(flags: BuildFlags, onMessage: (text: string) => void): Promise<string> {
+  if (flags.source) return envBuildSource(flags, flags.source, onMessage);
+  if (flags.targets?.length) throw new UsageError('--targets needs --source');
+  if (!flags.release) throw new UsageError('env build takes a release such as v0.19, or --source DIR|TARBALL');
   const spec = parseEnvSpec(flags.release);
   if (spec.kind !== 'release') throw new UsageError(`env build takes a release such as v0.19, not "${flags.release}"`);
   const release = resolveRelease(spec.version);
   const cli = await findContainerCli(flags.cli);
   const built = await buildReleaseImage(cli, release, { cacheDir: flags.cacheDir ?? cacheRoot(), patchFile: flags.patch, onProgress: onMessage });
   onMessage(`${built.reused ? 'reused' : 'built'} ${built.tag} (${cli.flavour} ${cli.serverVersion}) in ${built.seconds.toFixed(1)} s; use --tvm ${cli.flavour}:${built.tag}`);
+  return `${built.tag}\n`;
+}
+
+/** `env build --source`: TVM compiled from a tree into an image; prints the tag (or the output folder for --targets). */
+async function envBuildSource(flags: BuildFlags, source: string, onMessage: (text: string) => void): Promise<string> {
+  if (flags.patch) throw new UsageError('--patch applies to release images; with --source, change the tree itself');
+  let expectVersion: string | undefined;
+  if (flags.release) {
+    const spec = parseEnvSpec(flags.release);
+    const mm = spec.kind === 'release' ? /^(\d+)\.(\d+)/.exec(spec.version) : null;
+    if (!mm) throw new UsageError(`env build --source takes an optional release such as v0.10, not "${flags.release}"`);
+    expectVersion = `${mm[1]}.${mm[2]}`;
+  }
+  const cli = await findContainerCli(flags.cli);
+  const built = await buildFromSource(cli, source, {
+    cacheDir: flags.cacheDir ?? cacheRoot(),
+    targets: flags.targets,
+    jobs: flags.jobs,
+    expectVersion,
+    onProgress: onMessage,
+  });
+  if (!built.tag) {
+    onMessage(`${built.compiledBefore ? 'found' : 'built'} ${flags.targets!.join(', ')} of TVM ${built.tree.version} in ${built.seconds.toFixed(1)} s`);
+    return `${built.output}\n`;
+  }
+  onMessage(`${built.reused ? 'reused' : 'built'} ${built.tag} (TVM ${built.tree.version}, ${cli.flavour} ${cli.serverVersion}) in ${built.seconds.toFixed(1)} s; use --tvm ${cli.flavour}:${built.tag}`);
   return `${built.tag}\n`;
 }

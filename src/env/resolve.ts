@@ -104,7 +104,10 @@ async function resolveCheckout(
   if (!isDirectory(dir)) throw new UsageError(`checkout:${dir}: not a directory`);
   const build = path.join(dir, 'build');
   if (!isDirectory(build)) {
-    throw new UsageError(`checkout:${dir} has no build/ folder holding libtvm*.so; build TVM there first`);
+    throw new UsageError(
+      `checkout:${dir} has no build/ folder holding libtvm*.so. Build TVM there (cmake + ninja, see docs/source-builds.md), ` +
+        `or build it into an image and check that: tag=$(compat env build --source ${dir}) && compat check … --tvm docker:$tag`,
+    );
   }
   const { version, file } = readCheckoutVersion(dir);
   const release = releaseForCheckout(version);

@@ -1,0 +1,414 @@
+/**
+ * `compat env build --source DIR|TARBALL`: TVM built from a source tree into a tagged image.
+ *
+ * 1. A builder image (containers/source-builder.Containerfile: cmake, ninja, gcc, ccache,
+ *    LLVM 14, Vulkan/SPIR-V) on the local base.
+ * 2. `run` of it with the tree mounted read-only, `<cache>/ccache` read-write and an empty output
+ *    folder; containers/source-build.sh configures with the options below and runs ninja at the
+ *    lowest priority. The output (python/, headers, build/ without objects) is kept in
+ *    `<cache>/source-builds/<build key>/tvm`: the same tree and options never compile twice, and
+ *    a changed tree recompiles only what ccache has not seen.
+ * 3. The image (containers/source.Containerfile): that output, the runtime libraries, lavapipe,
+ *    and a venv with the release's pinned Python packages. Tag:
+ *    `tvm-compat/tvm-src:<version>-<image key 12>`, the key covering the source digest, the
+ *    options, all three recipe files, the base and the pins.
+ *
+ * The classic builder (DOCKER_BUILDKIT=0, what a 20.10 engine has) cannot mount a cache folder
+ * into a build step, which is why the compile runs in `run`, not in a Containerfile.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { InfraError, UsageError } from '../../errors.js';
+import { withDirLock } from '../lock.js';
+import { ensureBaseImage, failureLine, run } from './base-image.js';
+import { recipePath } from './build.js';
+import type { ContainerCli } from './cli.js';
+import { inspectImage, LABELS } from './image-info.js';
+import { readSourceTree, type SourceTree } from './source-tree.js';
+
+export const BUILDER_RECIPE = 'source-builder.Containerfile';
+export const BUILD_SCRIPT = 'source-build.sh';
+export const IMAGE_RECIPE = 'source.Containerfile';
+
+/** Labels of source-built images, besides LABELS.recipe/release/python. */
+export const SOURCE_LABELS = {
+  /** sha256 of the source tree's content. */
+  source: 'org.tvm-compat.source',
+  /** The cmake options, space-separated. */
+  config: 'org.tvm-compat.cmake',
+} as const;
+
+/**
+ * The cmake options of every source build: one configuration for every release, chosen up front
+ * (turning USE_VULKAN on in an existing build rebuilds nearly everything). USE_MICRO only where
+ * the tree has the standalone CRT. GTest off: a GTest found on the build image stops v0.10's
+ * configure ("Neither GTest::GTest nor GTest::gtest targets defined IMPORTED_LOCATION").
+ */
+export function cmakeOptions(tree: Pick<SourceTree, 'hasMicro'>): string[] {
+  return [
+    '-DCMAKE_BUILD_TYPE=Release',
+    '-DUSE_LLVM=/usr/bin/llvm-config-14',
+    ...(tree.hasMicro ? ['-DUSE_MICRO=ON'] : []),
+    '-DUSE_VULKAN=ON',
+    '-DUSE_GRAPH_EXECUTOR=ON',
+    '-DUSE_AOT_EXECUTOR=ON',
+    '-DUSE_PROFILER=ON',
+    '-DUSE_RPC=ON',
+    '-DUSE_LIBBACKTRACE=OFF',
+    '-DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON',
+  ];
+}
+
+/**
+ * Pinned Python packages for the image, by the tree's major.minor: what the release's period
+ * offered for the image's Python (Debian bookworm's 3.11). onnx 1.13.1 is the first onnx with
+ * cp311 wheels (1.12.0 has none); numpy 1.23.5 (TVM ≤ 0.15 needs numpy < 2).
+ */
+const PERIOD_PINS_2022 = [
+  'numpy==1.23.5',
+  'scipy==1.9.3',
+  'onnx==1.13.1',
+  'protobuf==3.20.3',
+  'tflite==2.10.0',
+  'flatbuffers==1.12',
+  'synr==0.6.0',
+  'attrs==22.1.0',
+  'decorator==5.1.1',
+  'psutil==5.9.4',
+  'typing_extensions==4.4.0',
+  'cloudpickle==2.2.0',
+  'tornado==6.2',
+];
+
+export const SOURCE_PINS: Record<string, string[]> = {
+  '0.10': PERIOD_PINS_2022,
+  '0.11': PERIOD_PINS_2022,
+};
+
+/** The modules the image's build imports to prove it works, by era (the tree's major.minor). */
+const RELAY_IMPORTS = 'tvm, tvm.relay, tvm.auto_scheduler, tvm.relay.frontend.onnx, tvm.relay.frontend.tflite';
+
+export function pinsFor(tree: Pick<SourceTree, 'majorMinor' | 'version' | 'path'>): string[] {
+  const pins = SOURCE_PINS[tree.majorMinor];
+  if (!pins) {
+    throw new UsageError(
+      `${tree.path} is TVM ${tree.version}: source builds have measured Python pins only for ${Object.keys(SOURCE_PINS)
+        .map((v) => `v${v}`)
+        .join(', ')} (src/env/container/source-build.ts SOURCE_PINS)`,
+    );
+  }
+  return pins;
+}
+
+const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+const recipeText = (name: string): string => readFileSync(recipePath(name), 'utf8');
+
+export interface SourceKeys {
+  builderTag: string;
+  /** Names the compiled output: tree, options, builder recipe, build script, base. */
+  buildKey: string;
+  /** Names the image: the build key, the image recipe, the pins. */
+  imageKey: string;
+  tag: string;
+}
+
+/** Pure: every key from what goes into it (recipe texts passed in so tests can vary them). */
+export function sourceKeys(input: {
+  tree: Pick<SourceTree, 'digest' | 'version'>;
+  options: string[];
+  base: string;
+  pins: string[];
+  recipes: { builder: string; script: string; image: string };
+}): SourceKeys {
+  const builderKey = sha(JSON.stringify({ recipe: input.recipes.builder, base: input.base }));
+  const buildKey = sha(JSON.stringify({ source: input.tree.digest, options: input.options, builderKey, script: input.recipes.script }));
+  const imageKey = sha(JSON.stringify({ buildKey, recipe: input.recipes.image, pins: input.pins, base: input.base }));
+  const version = input.tree.version.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return {
+    builderTag: `tvm-compat/source-builder:${builderKey.slice(0, 12)}`,
+    buildKey,
+    imageKey,
+    tag: `tvm-compat/tvm-src:${version}-${imageKey.slice(0, 12)}`,
+  };
+}
+
+/** A ninja status line as source-build.sh asks for it: `[done/total elapsed s] description`. */
+export function parseProgress(line: string): { done: number; total: number; seconds: number } | null {
+  const m = /^\[(\d+)\/(\d+) ([\d.]+)s\] /.exec(line);
+  return m ? { done: Number(m[1]), total: Number(m[2]), seconds: Number(m[3]) } : null;
+}
+
+export interface BuildFailure {
+  /** The source file whose compile failed (relative to the tree), or the ninja target. */
+  file: string | null;
+  /** The first compiler error line, or the best line that says why. */
+  error: string;
+}
+
+/**
+ * The first failure in a build log: ninja's `FAILED: <target>`, then the first
+ * `file:line:col: error: …` (or `fatal error`) after it; a link error or a configure error
+ * otherwise.
+ */
+export function parseBuildFailure(log: string): BuildFailure {
+  // eslint-disable-next-line no-control-regex
+  const lines = log.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const failed = lines.findIndex((l) => l.startsWith('FAILED: '));
+  const after = failed >= 0 ? lines.slice(failed + 1) : lines;
+  const compilerRe = /^(?:\.\.\/)*(\S+?):(\d+)(?::(\d+))?: (?:fatal )?error: (.*)$/;
+  for (const l of after) {
+    const m = compilerRe.exec(l.trim());
+    if (m) return { file: cleanPath(m[1]!), error: `${cleanPath(m[1]!)}:${m[2]}${m[3] ? `:${m[3]}` : ''}: error: ${m[4]}` };
+  }
+  if (failed >= 0) {
+    const target = lines[failed]!.slice('FAILED: '.length).trim();
+    const why = after.find((l) => /undefined reference|error:|Error \d|\berror\b/i.test(l) && !l.startsWith('FAILED: '));
+    const sourceOfTarget = /CMakeFiles\/[^/]+\.dir\/(.+)\.o$/.exec(target);
+    return { file: sourceOfTarget ? sourceOfTarget[1]! : target, error: (why ?? failureLine(after.join('\n')) ?? 'no error line in the log').trim() };
+  }
+  const cmake = lines.findIndex((l) => /^CMake Error/.test(l));
+  if (cmake >= 0) {
+    const detail = lines.slice(cmake + 1).find((l) => l.trim())?.trim();
+    return { file: null, error: `${lines[cmake]!.trim()}${detail ? ` ${detail}` : ''}` };
+  }
+  return { file: null, error: failureLine(log) ?? 'no error line in the log' };
+}
+
+/** `/build/tvm/src/x.cc` → `src/x.cc` (the tree's path inside the builder). */
+function cleanPath(p: string): string {
+  return p.replace(/^\/build\/tvm\//, '');
+}
+
+/** The `ccache: direct_cache_hit=N preprocessed_cache_hit=N cache_miss=N` line source-build.sh prints. */
+export function parseCcacheStats(log: string): { ccacheHits: number | null; ccacheMisses: number | null } {
+  const line = log.split('\n').reverse().find((l) => l.startsWith('ccache: '));
+  const get = (key: string): number | null => {
+    const m = line ? new RegExp(`\\b${key}=(\\d+)`).exec(line) : null;
+    return m ? Number(m[1]) : null;
+  };
+  const direct = get('direct_cache_hit');
+  const pre = get('preprocessed_cache_hit');
+  const miss = get('cache_miss');
+  return { ccacheHits: direct === null && pre === null ? null : (direct ?? 0) + (pre ?? 0), ccacheMisses: miss };
+}
+
+export function formatElapsed(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export interface SourceBuildOptions {
+  cacheDir: string;
+  /** ninja -j (default 2). */
+  jobs?: number;
+  /** Build only these ninja targets, and no image (the CI test builds `runtime`). */
+  targets?: string[];
+  /** The tree must be this major.minor ("v0.10" as the user wrote it, already stripped). */
+  expectVersion?: string;
+  onProgress?: (message: string) => void;
+}
+
+export interface SourceBuildResult {
+  /** The image tag; null for a targets-only build. */
+  tag: string | null;
+  tree: SourceTree;
+  /** `<cache>/source-builds/<key>/tvm`. */
+  output: string;
+  /** True when the compiled output was found in the cache (no compile). */
+  compiledBefore: boolean;
+  /** True when the image was found (nothing built at all). */
+  reused: boolean;
+  /** Figures of this call's compile, when there was one. */
+  compile: CompileFigures | null;
+  seconds: number;
+}
+
+export interface CompileFigures {
+  steps: number;
+  seconds: number;
+  /** From `ccache --print-stats`: hits (direct + preprocessed) and misses of this build. */
+  ccacheHits: number | null;
+  ccacheMisses: number | null;
+  log: string;
+}
+
+export async function buildFromSource(cli: ContainerCli, source: string, opts: SourceBuildOptions): Promise<SourceBuildResult> {
+  const started = Date.now();
+  const onProgress = opts.onProgress ?? (() => undefined);
+  const tree = await readSourceTree(source);
+  onProgress(`${tree.path}: TVM ${tree.version} (${tree.kind}, sha256 ${tree.digest.slice(0, 12)})`);
+  if (opts.expectVersion && opts.expectVersion !== tree.majorMinor) {
+    throw new UsageError(`${tree.path} is TVM ${tree.version}, not v${opts.expectVersion}`);
+  }
+  const targetsOnly = Boolean(opts.targets?.length);
+  const pins = targetsOnly ? [] : pinsFor(tree);
+  const options = cmakeOptions(tree);
+  const base = await ensureBaseImage(cli, opts.cacheDir, onProgress);
+  const keys = sourceKeys({
+    tree,
+    options: targetsOnly ? [...options, `targets=${opts.targets!.join(',')}`] : options,
+    base,
+    pins,
+    recipes: { builder: recipeText(BUILDER_RECIPE), script: recipeText(BUILD_SCRIPT), image: recipeText(IMAGE_RECIPE) },
+  });
+  const root = path.join(opts.cacheDir, 'source-builds', keys.buildKey.slice(0, 16));
+  const output = path.join(root, 'tvm');
+  const result = (rest: Pick<SourceBuildResult, 'compiledBefore' | 'reused' | 'compile' | 'tag'>): SourceBuildResult => ({
+    ...rest,
+    tree,
+    output,
+    seconds: (Date.now() - started) / 1000,
+  });
+
+  if (!targetsOnly && (await inspectImage(cli, keys.tag))) {
+    onProgress(`reusing image ${keys.tag}`);
+    return result({ tag: keys.tag, compiledBefore: true, reused: true, compile: null });
+  }
+  let compile: CompileFigures | null = null;
+  await withDirLock(root, async () => {
+    if (existsSync(output)) return;
+    await ensureBuilderImage(cli, keys.builderTag, base, opts.cacheDir, onProgress);
+    compile = await compileTree(cli, tree, options, keys.builderTag, root, opts, onProgress);
+  }, { onWait: onProgress, timeoutMs: 4 * 60 * 60_000 });
+  if (!compile) onProgress(`reusing the compiled tree in ${output}`);
+  if (targetsOnly) return result({ tag: null, compiledBefore: !compile, reused: false, compile });
+
+  await withDirLock(path.join(opts.cacheDir, 'containers', `build-${cli.flavour}-${keys.tag.replace(/[^a-zA-Z0-9.-]/g, '_')}`), async () => {
+    if (await inspectImage(cli, keys.tag)) return;
+    const t = Date.now();
+    onProgress(`building image ${keys.tag} …`);
+    await writeFile(path.join(root, 'host-ca.crt'), hostCaBundle());
+    await writeFile(path.join(root, '.dockerignore'), 'build.log\n');
+    const args = [...cli.global, 'build', '--file', recipePath(IMAGE_RECIPE), '--tag', keys.tag, '--network', 'host'];
+    args.push('--build-arg', `BASE=${base}`, '--build-arg', `REQUIREMENTS=${pins.join(' ')}`, '--build-arg', `IMPORTS=${RELAY_IMPORTS}`);
+    const labels = {
+      [LABELS.recipe]: keys.imageKey,
+      [LABELS.release]: tree.version,
+      [SOURCE_LABELS.source]: tree.digest,
+      [SOURCE_LABELS.config]: options.join(' '),
+    };
+    for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
+    if (cli.flavour === 'podman') args.push('--pull=never', '--ulimit', 'nofile=1000:1000', '--ulimit', 'nproc=1000:1000');
+    args.push(root);
+    await run(cli.binary, args, cli.flavour === 'docker' ? { DOCKER_BUILDKIT: '0' } : {});
+    onProgress(`image ${keys.tag} built in ${formatElapsed((Date.now() - t) / 1000)}`);
+  }, { onWait: onProgress });
+  return result({ tag: keys.tag, compiledBefore: !compile, reused: false, compile });
+}
+
+async function ensureBuilderImage(cli: ContainerCli, tag: string, base: string, cacheDir: string, onProgress: (m: string) => void): Promise<void> {
+  if (await inspectImage(cli, tag)) return;
+  await withDirLock(path.join(cacheDir, 'containers', `build-${cli.flavour}-${tag.replace(/[^a-zA-Z0-9.-]/g, '_')}`), async () => {
+    if (await inspectImage(cli, tag)) return;
+    const t = Date.now();
+    onProgress(`building the builder image ${tag} (apt: cmake, ninja, ccache, LLVM 14, Vulkan, SPIR-V) …`);
+    const args = [...cli.global, 'build', '--file', recipePath(BUILDER_RECIPE), '--tag', tag, '--network', 'host', '--build-arg', `BASE=${base}`];
+    if (cli.flavour === 'podman') args.push('--pull=never');
+    args.push(path.dirname(recipePath(BUILDER_RECIPE)));
+    await run(cli.binary, args, cli.flavour === 'docker' ? { DOCKER_BUILDKIT: '0' } : {});
+    onProgress(`builder image ready in ${formatElapsed((Date.now() - t) / 1000)}`);
+  }, { onWait: onProgress });
+}
+
+/** Runs source-build.sh in the builder; the output is renamed into place only when it succeeded. */
+async function compileTree(
+  cli: ContainerCli,
+  tree: SourceTree,
+  options: string[],
+  builderTag: string,
+  root: string,
+  opts: SourceBuildOptions,
+  onProgress: (m: string) => void,
+): Promise<CompileFigures> {
+  const ccache = path.join(opts.cacheDir, 'ccache');
+  const work = `${root}.tmp-${process.pid}`;
+  await rm(work, { recursive: true, force: true });
+  await mkdir(path.join(work, 'out'), { recursive: true });
+  await mkdir(path.join(work, 'build'), { recursive: true });
+  await mkdir(ccache, { recursive: true });
+  await mkdir(root, { recursive: true });
+  const logFile = path.join(root, 'build.log');
+  const log = createWriteStream(logFile);
+  const name = `tvm-compat-build-${process.pid}-${Date.now().toString(36)}`;
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const args = [...cli.global, 'run', '--rm', '--name', name, '--label', 'tvm-compat', '--network', 'none'];
+  // Four engineers share two cores here: the compile takes what is left (ninja also runs at nice 19).
+  if (cli.flavour === 'docker') args.push('--cpu-shares', '2', '--user', `${uid}:${gid}`);
+  else args.push('--userns', 'keep-id', '--ulimit', 'nofile=1000:1000', '--ulimit', 'nproc=4000:4000');
+  args.push(
+    '-v', `${tree.path}:/src:ro`,
+    '-v', `${ccache}:/ccache`,
+    '-v', `${path.join(work, 'out')}:/out`,
+    '-v', `${path.join(work, 'build')}:/build`,
+    '-v', `${recipePath(BUILD_SCRIPT)}:/usr/local/bin/tvm-source-build:ro`,
+    '-e', `TVM_CMAKE_OPTIONS=${options.join('\n')}`,
+    '-e', `TVM_BUILD_JOBS=${opts.jobs ?? 2}`,
+    '-e', `TVM_BUILD_TARGETS=${(opts.targets ?? []).join(' ')}`,
+    '-e', 'HOME=/tmp',
+    builderTag, 'bash', '/usr/local/bin/tvm-source-build',
+  );
+  const t = Date.now();
+  onProgress(`compiling TVM ${tree.version} in ${builderTag} (ccache ${ccache}; log ${logFile}) …`);
+  let lastReport = 0;
+  let steps = 0;
+  let text = '';
+  const child = execa(cli.binary, args, { reject: false, stdin: 'ignore', all: true, buffer: false, timeout: 4 * 60 * 60_000 });
+  let pending = '';
+  child.all!.on('data', (chunk: Buffer) => {
+    const s = chunk.toString();
+    log.write(s);
+    text += s;
+    if (text.length > 4_000_000) text = text.slice(-2_000_000);
+    pending += s;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      const p = parseProgress(line);
+      if (p) {
+        steps = p.total;
+        if (Date.now() - lastReport > 15_000 || p.done === p.total) {
+          lastReport = Date.now();
+          onProgress(`build: ${p.done}/${p.total} steps, ${formatElapsed((Date.now() - t) / 1000)} elapsed`);
+        }
+      } else if (/^(fixup|ninja|cmake|ccache): /.test(line) || /^-- (Use llvm-config|Build with (Vulkan|Micro|LLVM))/.test(line)) {
+        onProgress(line.length > 300 ? `${line.slice(0, 300)}…` : line);
+      }
+    }
+  });
+  const r = await child;
+  await new Promise<void>((resolve) => log.end(resolve));
+  if (r.exitCode !== 0) {
+    await rm(work, { recursive: true, force: true });
+    if (r.exitCode === undefined || r.exitCode >= 125 || r.signal) {
+      throw new InfraError(`${cli.binary} run of the builder failed (${r.signal ?? `exit ${r.exitCode}`}): ${failureLine(text) ?? 'no output'}; log: ${logFile}`);
+    }
+    const f = parseBuildFailure(text);
+    throw new InfraError(`TVM ${tree.version} did not build${f.file ? ` (${f.file})` : ''}: ${f.error}; full log: ${logFile}`);
+  }
+  await rename(path.join(work, 'out', 'tvm'), path.join(root, 'tvm'));
+  await rm(work, { recursive: true, force: true });
+  const stats = parseCcacheStats(text);
+  const figures: CompileFigures = { steps, seconds: (Date.now() - t) / 1000, ...stats, log: logFile };
+  onProgress(
+    `compiled ${steps} steps in ${formatElapsed(figures.seconds)}` +
+      (figures.ccacheHits !== null ? `; ccache ${figures.ccacheHits} hits, ${figures.ccacheMisses} misses` : ''),
+  );
+  return figures;
+}
+
+/** The host's CA bundle for pip inside the image build (as build.ts does for release images). */
+function hostCaBundle(): string {
+  for (const file of [process.env.PIP_CERT, process.env.REQUESTS_CA_BUNDLE, process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt']) {
+    if (!file) continue;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      // try the next
+    }
+  }
+  return '';
+}
