@@ -4,7 +4,7 @@
  * leak ends with its job. A worker that dies is replaced and the next job goes on; the job it was
  * running becomes that job's result, blamed on the stage that was running.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -250,6 +250,9 @@ export class ProbePool {
     const files = { job: join(dir, 'job.json'), out: join(dir, 'snapshot.json'), log: join(dir, 'log.txt') };
     const era = this.prepared?.era ?? null;
     await writeFile(files.job, JSON.stringify({ ...job, era, outDir: filesDir }));
+    // bench/check-limit.mjs replays the very jobs a check ran, in one process, to measure TVM's own work.
+    const keep = process.env.TVM_COMPAT_KEEP_JOBS;
+    if (keep) await copyFile(files.job, join(keep, `job-${String(id).padStart(4, '0')}.json`));
     const started = Date.now();
     if (this.hello.import.status !== 'ok') {
       // TVM does not import here: every job's answer is the import's traceback.

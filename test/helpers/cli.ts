@@ -17,9 +17,10 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 export interface JsonReport {
   findings: { rule: string; severity: string; model: string; target: string; subject: string; args: Record<string, unknown>; evidence?: { diff?: string } }[];
   models: { model: string; target: string; stages: Record<string, string>; keys?: { baselineTasks: number; candidateTasks: number; survived: number; share: number } }[];
-  skipped: { model: string; check: string; reason: string }[];
+  verdict: 'breaking' | 'incomplete' | 'compatible';
+  skipped: { model: string; target: string; check: string; code: string; args: Record<string, unknown> }[];
   preExisting: { model: string; stage: string }[];
-  summary: { breaking: number; warning: number; info: number };
+  summary: { breaking: number; warning: number; info: number; incomplete: number };
 }
 
 export function countByRule(report: JsonReport): Record<string, number> {

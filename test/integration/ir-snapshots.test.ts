@@ -21,7 +21,7 @@ describe('check --ir with v0.27 as the candidate (ds_cnn_s_f32)', () => {
     expect(exitCode).toBe(0);
     expect(report.findings).toEqual([]);
     expect(report.models[0]?.ir).toMatchObject({ compared: 9, changed: 0 });
-    expect(report.skipped.map((s) => s.reason).join('\n')).toMatch(/no save_json of this phase: .*signal 11/);
+    expect(report.skipped.map((s) => String(s.args.reason)).join('\n')).toMatch(/no save_json of this phase: .*signal 11/);
   });
 
   it('against 0.26: both Relax mains print differently, and 0.27 parses 0.26\'s text into the same IR: printer churn only', async () => {

@@ -3,11 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { runCli, type JsonReport } from '../helpers/cli.js';
 
 describe('a probe killed by --timeout', () => {
-  it('is reported as probe-failed for that model', async () => {
+  it('is reported against the stage that was running, for that model', async () => {
     const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'v0.27', '--only', 'squeezenet', '--timeout', '1', '--format', 'json', '--quiet']);
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(r.stdout) as JsonReport;
+    // TVM is imported once per worker, outside the job's limit: the limit hits a model stage, which
+    // is named as the one that was running; nothing after it is compared, and nothing before is lost.
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ rule: 'probe-failed', model: 'squeezenet', args: { error: 'probe process timed out after 1 s during import' } });
+    const f = report.findings[0]!;
+    expect(f.model).toBe('squeezenet');
+    expect(f.rule).toMatch(/^(frontend-import-fails|hash-keys-failed|ir-failed)$/);
+    expect(String(f.args.error)).toMatch(/^probe process timed out after 1 s during (frontend|hash_keys|ir)$/);
   });
 });
