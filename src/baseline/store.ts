@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import semver from 'semver';
 import type { Capabilities, Fingerprint } from '../env/fingerprint.js';
 import { InputError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import type { Snapshot } from '../probe/snapshot.js';
-import { BlobDir, compress, dehydrate, type BlobSource } from '../ir-snapshots/blobs.js';
+import { withDirLock, type LockOptions } from '../env/lock.js';
+import { compress, dehydrate, type BlobSource } from '../ir-snapshots/blobs.js';
 import { validate } from '../util/schema.js';
 import { sha256, toJson } from '../util/fs.js';
 
@@ -42,6 +44,8 @@ export interface Baseline {
   /** Keyed by snapshotKey(model, target). IR texts are in `blobs`. */
   snapshots: Map<string, Snapshot>;
   blobs: BlobSource;
+  /** The content record (SHA256SUMS): its digest names this exact baseline; `check` verifies a file's bytes before use. */
+  contents: BaselineContents;
 }
 
 export const snapshotKey = (model: string, target: string): string => `${model}/${target}`;
@@ -91,33 +95,169 @@ export function resolveBaselineName(dir: string, against: string): string {
   throw new UsageError(`no baseline matches "${against}" in ${dir} (stored: ${list})`);
 }
 
-/** Parsed JSON and the sha256 of the bytes it came from: each file is read once. */
-function readJson(file: string, what: string): { data: unknown; sha: string } {
-  let text: string;
+/** Parsed JSON and the sha256 of the bytes it came from, checked against the content record first: each file is read once. */
+function readJson(file: string, what: string, contents: BaselineContents): { data: unknown; sha: string } {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     throw new InputError(`${file}: ${what} is missing or unreadable`);
   }
+  const sha = contents.check(file, bytes);
   try {
-    return { data: JSON.parse(text), sha: sha256(text) };
+    return { data: JSON.parse(bytes.toString('utf8')), sha };
   } catch (err) {
     throw new InputError(`${file}: ${what} is not valid JSON (${(err as Error).message})`);
   }
+}
+
+/**
+ * Every file of a stored baseline (manifest, snapshots, IR blobs, stage files, whatever a later
+ * version stores) is listed with the sha256 of its bytes in `<baseline>/SHA256SUMS`, in the format
+ * of coreutils' `sha256sum` (so `cd baselines/v0.27.0 && sha256sum -c SHA256SUMS` checks it too),
+ * sorted by path. The record lives beside the manifest rather than in it, so that it covers the
+ * manifest byte for byte. There is no fallback for a baseline without one: a baseline whose record
+ * was deleted could not be told from an old one.
+ */
+export const CONTENT_RECORD = 'SHA256SUMS';
+
+const RECORD_LINE = /^([0-9a-f]{64}) [ *](.+)$/;
+
+/** The record's entries, checked on read: eagerly for the file list, manifest and snapshots; lazily, on first use, for blobs and stage files. */
+export class BaselineContents {
+  private constructor(
+    /** The baseline folder. */
+    readonly root: string,
+    /** Relative path (with /) → sha256 of the bytes. */
+    readonly entries: ReadonlyMap<string, string>,
+    /** sha256 of the record's bytes: one value for the whole baseline's content. */
+    readonly digest: string,
+  ) {}
+
+  get file(): string {
+    return join(this.root, CONTENT_RECORD);
+  }
+
+  /** Reads and parses `<root>/SHA256SUMS`; a missing or malformed record is an InputError naming it. */
+  static read(root: string): BaselineContents {
+    const file = join(root, CONTENT_RECORD);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      throw new InputError(
+        `${file}: the baseline's content record is missing (a baseline made before content digests, or the record was removed); re-create the baseline with \`compat baseline create\``,
+      );
+    }
+    const entries = new Map<string, string>();
+    const lines = bytes.toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    lines.forEach((line, i) => {
+      const m = RECORD_LINE.exec(line);
+      if (!m || m[2]!.startsWith('/') || m[2]!.split('/').includes('..') || entries.has(m[2]!)) {
+        throw new InputError(`${file}:${i + 1}: not a "<sha256>  <relative path>" line of a content record`);
+      }
+      entries.set(m[2]!, m[1]!);
+    });
+    return new BaselineContents(root, entries, sha256(bytes));
+  }
+
+  /** The record of the files now in `root` (all of them but the record itself). */
+  static compute(root: string): string {
+    return filesUnder(root)
+      .map((rel) => `${sha256(readFileSync(join(root, rel)))}  ${rel}\n`)
+      .join('');
+  }
+
+  /** Files in the folder that the record does not list, and listed files that are gone: each named. */
+  checkListing(): void {
+    const onDisk = filesUnder(this.root);
+    const extra = onDisk.find((rel) => !this.entries.has(rel));
+    if (extra !== undefined) throw new InputError(`${join(this.root, extra)}: not listed in ${this.file}: added after the baseline was written`);
+    if (onDisk.length !== this.entries.size) {
+      const present = new Set(onDisk);
+      const gone = [...this.entries.keys()].find((rel) => !present.has(rel));
+      throw new InputError(`${join(this.root, gone ?? '')}: listed in ${this.file} but missing`);
+    }
+  }
+
+  /** Throws an InputError naming `file` unless its bytes are the ones recorded; returns their sha256. */
+  check(file: string, bytes: Buffer): string {
+    const rel = relative(this.root, file).split(sep).join('/');
+    const want = this.entries.get(rel);
+    if (want === undefined) throw new InputError(`${file}: not listed in ${this.file}`);
+    const sha = sha256(bytes);
+    if (sha !== want) throw new InputError(`${file}: content does not match its sha256 in ${this.file} (edited or truncated after the baseline was written)`);
+    return sha;
+  }
+
+  /** Reads a stored file after checking it against the record. */
+  read(file: string): Buffer {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      throw new InputError(`${file}: listed in ${this.file} but missing or unreadable`);
+    }
+    this.check(file, bytes);
+    return bytes;
+  }
+}
+
+/** Relative paths (with /) of every regular file under `root` except the content record, sorted; anything else (a link, a socket) is refused. */
+function filesUnder(root: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (e.isDirectory()) continue;
+    const rel = relative(root, join(e.parentPath, e.name)).split(sep).join('/');
+    if (!e.isFile()) throw new InputError(`${join(root, rel)}: not a regular file; a baseline holds only files and folders`);
+    if (rel !== CONTENT_RECORD) out.push(rel);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** IR blobs of a stored baseline, `blobs/<sha256 of the text>.gz`: the bytes are checked against the record, the text against the name. */
+class RecordedBlobs implements BlobSource {
+  private readonly cache = new Map<string, string>();
+  constructor(private readonly contents: BaselineContents) {}
+
+  get(sha: string): string {
+    let text = this.cache.get(sha);
+    if (text === undefined) {
+      const file = join(this.contents.root, 'blobs', `${sha}.gz`);
+      if (!existsSync(file)) throw new InputError(`${file}: IR blob is missing`);
+      text = gunzipSync(this.contents.read(file)).toString('utf8');
+      if (sha256(text) !== sha) throw new InputError(`${file}: IR blob content does not match its name`);
+      this.cache.set(sha, text);
+    }
+    return text;
+  }
+}
+
+/**
+ * Every problem of a stored baseline, reading every byte (readBaseline reads blobs and stage files
+ * only when they are used): for `baseline list`-style audits and tests.
+ */
+export function verifyBaseline(dir: string, name: string): void {
+  const b = readBaseline(dir, name);
+  for (const rel of b.contents.entries.keys()) b.contents.read(join(b.dir, rel));
 }
 
 /** Reads and validates a baseline; a corrupt file is an InputError naming that file. */
 export function readBaseline(dir: string, name: string): Baseline {
   const root = join(dir, name);
   const manifestFile = join(root, 'manifest.json');
-  const { data: manifest } = readJson(manifestFile, 'baseline manifest');
+  if (!existsSync(manifestFile)) throw new InputError(`${manifestFile}: baseline manifest is missing or unreadable`);
+  const contents = BaselineContents.read(root);
+  contents.checkListing();
+  const { data: manifest } = readJson(manifestFile, 'baseline manifest', contents);
   const problem = validate('urn:tvm-compat:manifest', manifest);
   if (problem) throw new InputError(`${manifestFile}: invalid baseline manifest: ${problem}`);
   const m = manifest as Manifest;
   const snapshots = new Map<string, Snapshot>();
   for (const entry of m.snapshots) {
     const file = join(root, entry.file);
-    const { data, sha } = readJson(file, 'baseline snapshot');
+    const { data, sha } = readJson(file, 'baseline snapshot', contents);
     if (sha !== entry.sha256) {
       throw new InputError(`${file}: content does not match the sha256 in ${manifestFile}`);
     }
@@ -129,7 +269,7 @@ export function readBaseline(dir: string, name: string): Baseline {
     }
     snapshots.set(snapshotKey(entry.model, entry.target), s);
   }
-  return { dir: root, manifest: m, snapshots, blobs: new BlobDir(join(root, 'blobs')) };
+  return { dir: root, manifest: m, snapshots, blobs: new RecordedBlobs(contents), contents };
 }
 
 /**
@@ -159,6 +299,8 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
     if (blobs.size) mkdirSync(join(tmp, 'blobs'));
     for (const [sha, text] of blobs) writeFileSync(join(tmp, 'blobs', `${sha}.gz`), compress(text));
     writeFileSync(join(tmp, 'manifest.json'), toJson({ ...manifest, snapshots: entries }));
+    // Last, from what is on disk: it covers whatever else a caller put in the folder.
+    writeFileSync(join(tmp, CONTENT_RECORD), BaselineContents.compute(tmp));
     const final = join(dir, manifest.name);
     const old = join(dir, `.old-${manifest.name}-${tag}`);
     if (existsSync(final)) renameSync(final, old);
@@ -168,5 +310,31 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/**
+ * Runs `fn` (the whole making of a baseline: probes, then writeBaseline) holding
+ * `<dir>/.<name>.lock`. A second writer of the same name while the first one is alive fails at
+ * once with a UsageError naming the holder, rather than waiting and then silently replacing the
+ * first one's baseline with its own; a holder that died leaves a lock that is taken over.
+ */
+export async function withBaselineLock<T>(dir: string, name: string, fn: () => Promise<T>, opts: Pick<LockOptions, 'staleMs' | 'heartbeatMs'> = {}): Promise<T> {
+  if (!NAME.test(name)) throw new UsageError(`baseline name "${name}" must match ${NAME}`);
+  const target = join(dir, `.${name}`);
+  return withDirLock(target, fn, {
+    ...opts,
+    onWait: () => {
+      throw new UsageError(`baseline "${name}" in ${dir} is being written by another tvm-compat process (${holder(`${target}.lock`)}); wait for it to finish or choose another name`);
+    },
+  });
+}
+
+function holder(lockDir: string): string {
+  try {
+    const o = JSON.parse(readFileSync(join(lockDir, 'owner.json'), 'utf8')) as { pid?: number; host?: string; since?: string };
+    return `pid ${o.pid} on ${o.host}, since ${o.since}`;
+  } catch {
+    return `lock ${lockDir}`;
   }
 }
