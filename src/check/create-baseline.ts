@@ -1,4 +1,4 @@
-import { writeBaseline } from '../baseline/store.js';
+import { withBaselineLock, writeBaseline } from '../baseline/store.js';
 import { InfraError } from '../errors.js';
 import { baselineManifest, defaultBaselineName } from './manifest.js';
 import { planJobs } from './plan.js';
@@ -39,21 +39,24 @@ export async function createBaseline(opts: CreateOptions): Promise<CreateResult>
   try {
     // A baseline of an environment that cannot import TVM would be a baseline of nothing.
     if (importFailure) throw new InfraError(`${env.label}: cannot import tvm: ${importFailure.message ?? 'unknown error'}`);
-    const runs = await runJobs(pool, jobs, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
-    const snapshots = runs.map((r) => r.snapshot);
-    const crashed = snapshots
-      .filter((s) => Object.values(s.stages).some((st) => st?.type === 'ProbeCrash'))
-      .map((s) => `${s.model.id}/${s.target.id}`);
-    if (crashed.length === snapshots.length) throw new InfraError(`${env.label}: the probe crashed or timed out on every job (${crashed.length}); no baseline written`);
     const name = opts.name ?? defaultBaselineName(info.fingerprint);
-    const dir = writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots);
-    const outcomes: Record<string, number> = {};
-    for (const s of snapshots)
-      for (const [stage, rec] of Object.entries(s.stages)) {
-        const k = `${stage}:${rec?.status}`;
-        outcomes[k] = (outcomes[k] ?? 0) + 1;
-      }
-    return { name, dir, snapshots: snapshots.length, outcomes, crashed, seconds: (Date.now() - started) / 1000 };
+    // Held from the first probe to the rename: a second create of this name fails at once, naming this one.
+    return await withBaselineLock(opts.baselinesDir, name, async () => {
+      const runs = await runJobs(pool, jobs, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
+      const snapshots = runs.map((r) => r.snapshot);
+      const crashed = snapshots
+        .filter((s) => Object.values(s.stages).some((st) => st?.type === 'ProbeCrash'))
+        .map((s) => `${s.model.id}/${s.target.id}`);
+      if (crashed.length === snapshots.length) throw new InfraError(`${env.label}: the probe crashed or timed out on every job (${crashed.length}); no baseline written`);
+      const dir = writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots);
+      const outcomes: Record<string, number> = {};
+      for (const s of snapshots)
+        for (const [stage, rec] of Object.entries(s.stages)) {
+          const k = `${stage}:${rec?.status}`;
+          outcomes[k] = (outcomes[k] ?? 0) + 1;
+        }
+      return { name, dir, snapshots: snapshots.length, outcomes, crashed, seconds: (Date.now() - started) / 1000 };
+    });
   } finally {
     await pool.close();
   }
