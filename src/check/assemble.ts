@@ -1,6 +1,6 @@
 import type { Baseline } from '../baseline/store.js';
-import { comparePair, type ModelResult, type PreExisting } from '../concerns/compare.js';
-import { CONCERNS } from '../concerns/registry.js';
+import { comparePair, type ModelResult, type PreExisting } from './compare.js';
+import { CONCERNS } from './concerns.js';
 import { isIncomplete, type Skipped } from '../concerns/skips.js';
 import type { CompareContext } from '../concerns/types.js';
 import { eraOf } from '../env/capabilities.js';

@@ -4,7 +4,7 @@
  * can be compared with, and what each candidate job gets from the baseline.
  */
 import { snapshotKey, type Baseline } from '../baseline/store.js';
-import { wantedConcerns } from '../concerns/registry.js';
+import { wantedConcerns } from './concerns.js';
 import { skip, type Skip } from '../concerns/skips.js';
 import type { Concern, FileStore, RunWants } from '../concerns/types.js';
 import type { Corpus } from '../corpus/corpus.js';

@@ -1,10 +1,10 @@
-import type { ModelResult, PreExisting } from '../concerns/compare.js';
+import type { ModelResult, PreExisting } from './compare.js';
 import type { Skipped } from '../concerns/skips.js';
 import type { Era } from '../env/capabilities.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { EnvChange } from './environment.js';
 
-export type { ModelResult, PreExisting } from '../concerns/compare.js';
+export type { ModelResult, PreExisting } from './compare.js';
 export type { Skipped } from '../concerns/skips.js';
 
 /**

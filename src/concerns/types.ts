@@ -5,7 +5,6 @@
  * ok stages differ.
  */
 import type { Capabilities } from '../env/fingerprint.js';
-import type { BlobSource } from '../ir-snapshots/blobs.js';
 import type { Snapshot, StageName, StageRecord } from '../probe/snapshot.js';
 import type { Finding, RuleDefinition } from '../rules/types.js';
 import type { Skip } from './skips.js';
@@ -19,6 +18,11 @@ export interface RunWants {
   ir: boolean;
   artifacts: boolean;
   tuning: boolean;
+}
+
+/** Where stored texts are found by the sha256 of their content (a stored baseline keeps IR texts so). */
+export interface BlobSource {
+  get(sha: string): string;
 }
 
 export interface SideInfo {

@@ -1,3 +1,5 @@
+import type { Readable, Writable } from 'node:stream';
+
 /**
  * What running a Python script in an environment came to, in host terms, whether it ran on the
  * host or in a container (a container killed by signal N, exit 128+N, reads as that signal).
@@ -32,3 +34,26 @@ export const outcomeOf = (result: ExecaFields, startError: string | null = null)
   stderr: String(result.stderr ?? ''),
   startError,
 });
+
+/** A long-lived process (a probe worker) on the host or in a container, spoken to over pipes. */
+export interface LongProcess {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  /** Settles when the process has exited (whatever the status). */
+  exit: Promise<void>;
+  /** Kills the process, what it started, and (host) the process group `childGroup` it reported. */
+  kill(childGroup: number | null): Promise<void>;
+  /** Why it could not be started or run, once it has exited that way. */
+  startError(): string | null;
+}
+
+export interface LongProcessSpec {
+  program: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Host paths read / written: mounted in a container, ignored on the host. */
+  reads: string[];
+  writes: string[];
+}

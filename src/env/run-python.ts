@@ -4,13 +4,12 @@
  * inspection) gets the same outcome shape either way, so crash attribution does not care.
  */
 import { dirname } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { execInContainer } from './container/run.js';
-import { outcomeOf, type ExecOutcome } from './exec-outcome.js';
+import { outcomeOf, type ExecOutcome, type LongProcess, type LongProcessSpec } from './exec-outcome.js';
 import type { PythonEnv } from './resolve.js';
 
-export type { ExecOutcome } from './exec-outcome.js';
+export type { ExecOutcome, LongProcess, LongProcessSpec } from './exec-outcome.js';
 
 export interface PythonRunOptions {
   /** The process environment (a host process also inherits this process's). */
@@ -52,29 +51,6 @@ export async function runPython(env: PythonEnv, script: string, args: string[], 
   });
   const startError = result.failed && result.exitCode === undefined && !result.timedOut && !result.signal && !result.isCanceled ? (result.shortMessage ?? 'could not start') : null;
   return outcomeOf(result, startError);
-}
-
-/** A long-lived process (a probe worker) on the host or in a container, spoken to over pipes. */
-export interface LongProcess {
-  stdin: Writable;
-  stdout: Readable;
-  stderr: Readable;
-  /** Settles when the process has exited (whatever the status). */
-  exit: Promise<void>;
-  /** Kills the process, what it started, and (host) the process group `childGroup` it reported. */
-  kill(childGroup: number | null): Promise<void>;
-  /** Why it could not be started or run, once it has exited that way. */
-  startError(): string | null;
-}
-
-export interface LongProcessSpec {
-  program: string;
-  args: string[];
-  env: Record<string, string>;
-  cwd?: string;
-  /** Host paths read / written: mounted in a container, ignored on the host. */
-  reads: string[];
-  writes: string[];
 }
 
 /** Starts a host process in a process group of its own, so that killing it kills what it forked. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { BlobSource } from '../concerns/types.js';
 import { InputError } from '../errors.js';
 import type { IrFunction, Snapshot } from '../probe/snapshot.js';
 import { sha256 } from '../util/fs.js';
@@ -10,9 +11,7 @@ import { sha256 } from '../util/fs.js';
  * so a function that is identical in several models (or baselines) is stored once and a diff
  * reads only the texts whose hashes differ. gzip over zstd: node:zlib has it on Node 20.
  */
-export interface BlobSource {
-  get(sha: string): string;
-}
+export type { BlobSource } from '../concerns/types.js';
 
 
 /** Blobs of a stored baseline: blobs/<sha256>.gz, read on first use. */

@@ -1,4 +1,4 @@
-import type { ProbeJob } from './pool.js';
+import type { ProbeJob } from './job.js';
 import type { Snapshot, StageName, StageRecord } from './snapshot.js';
 
 /**

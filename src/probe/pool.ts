@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { CorpusModel, CorpusTarget } from '../corpus/corpus.js';
+import type { CorpusModel } from '../corpus/corpus.js';
 import type { Era } from '../env/capabilities.js';
 import { startInContainer } from '../env/container/run.js';
 import { checkEnvInfo, type EnvInfo } from '../env/fingerprint.js';
@@ -18,22 +18,10 @@ import { InfraError } from '../errors.js';
 import { srcPath } from '../paths.js';
 import { validate } from '../util/schema.js';
 import { recordCrash, readTimings } from './crash.js';
-import type { Snapshot, StageName, StageRecord } from './snapshot.js';
+import type { ProbeJob } from './job.js';
 
-export interface JobStage {
-  name: StageName;
-  /** The stage's collector, relative to src/. */
-  collector: string;
-  needs: StageName[];
-}
-
-export interface ProbeJob {
-  model: CorpusModel;
-  target: CorpusTarget;
-  stages: JobStage[];
-  /** Per stage, what the candidate's probe gets from the baseline (the baseline's IR, libraries …). */
-  cross?: Partial<Record<StageName, unknown>>;
-}
+export type { JobStage, ProbeJob } from './job.js';
+import type { Snapshot, StageRecord } from './snapshot.js';
 
 export interface ProbeRun {
   snapshot: Snapshot;

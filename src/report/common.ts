@@ -1,5 +1,5 @@
 import type { CheckResult, ModelResult } from '../check/types.js';
-import { CONCERNS } from '../concerns/registry.js';
+import { CONCERNS } from '../check/concerns.js';
 import type { Column } from '../concerns/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { Verdict } from '../check/types.js';

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../check/types.js';
-import { formatMessage } from '../rules/registry.js';
+import { formatMessage } from '../check/rules.js';
 
 /** The whole result plus each finding's message; no timings or dates, so equal runs give equal bytes. */
 export function renderJson(result: CheckResult): string {

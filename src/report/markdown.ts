@@ -1,6 +1,6 @@
 import type { CheckResult, Verdict } from '../check/types.js';
-import { formatMessage } from '../rules/registry.js';
-import { getRule } from '../rules/registry.js';
+import { formatMessage } from '../check/rules.js';
+import { getRule } from '../check/rules.js';
 import { bySeverity, clip, concernTables, GROUP_AT, groupFindings, headline, listSubjects, SEVERITY_HEADINGS, verdict, where } from './common.js';
 import { skipText } from './skips.js';
 

@@ -6,10 +6,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleResult } from '../../src/check/assemble.js';
-import { comparePair } from '../../src/concerns/compare.js';
-import { CONCERNS } from '../../src/concerns/registry.js';
+import { comparePair } from '../../src/check/compare.js';
+import { CONCERNS } from '../../src/check/concerns.js';
 import { packageRoot } from '../../src/paths.js';
-import { allRules } from '../../src/rules/registry.js';
+import { allRules } from '../../src/check/rules.js';
 
 const RULES = allRules();
 import { baseline, compareContext, snapshot } from '../helpers/fixtures.js';

@@ -9,7 +9,7 @@ import { constants } from 'node:os';
 import { execa } from 'execa';
 import { packageRoot } from '../../paths.js';
 import { outcomeOf, type ExecOutcome } from '../exec-outcome.js';
-import type { LongProcess, LongProcessSpec } from '../run-python.js';
+import type { LongProcess, LongProcessSpec } from '../exec-outcome.js';
 import { engineAnswers, engineFailureLine, forceRemoveArgs, RUNTIME_HINT, type ContainerCli } from './cli.js';
 import { track, untrack } from './reaper.js';
 import { CONTAINER_HOME, containerRunArgs, DEFAULT_LIMITS, type Mount } from './run-args.js';

@@ -1,10 +1,10 @@
-import { CONCERNS } from '../concerns/registry.js';
+import { CONCERNS } from './concerns.js';
 import { PROBE_RULES } from '../probe/rules.js';
-import type { Finding, RuleDefinition } from './types.js';
+import type { Finding, RuleDefinition } from '../rules/types.js';
 
 /**
  * Every rule, once: the probe's and each registered concern's. Rule ids are public API:
- * deprecate, never delete. Built on first use, because concern folders import rules/types.
+ * deprecate, never delete.
  */
 let byId: Map<string, RuleDefinition> | undefined;
 

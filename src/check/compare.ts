@@ -6,8 +6,8 @@
 import type { Snapshot, StageName, StageRecord } from '../probe/snapshot.js';
 import { probeFailed } from '../probe/rules.js';
 import { finding, type Finding } from '../rules/types.js';
-import { skip, type Skip, type Skipped } from './skips.js';
-import type { CompareContext, Concern } from './types.js';
+import { skip, type Skip, type Skipped } from '../concerns/skips.js';
+import type { CompareContext, Concern } from '../concerns/types.js';
 
 /** A stage that failed in the baseline and in the candidate: shown, but not the candidate's fault. */
 export interface PreExisting {

@@ -1,7 +1,7 @@
 import { frontend } from '../frontend/index.js';
 import { hashKeys } from '../hash-keys/index.js';
 import { irSnapshots } from '../ir-snapshots/index.js';
-import type { Concern, RunWants } from './types.js';
+import type { Concern, RunWants } from '../concerns/types.js';
 
 /**
  * Every concern, in the order its stage runs (a concern comes after the stages it needs). Adding a
