@@ -1,0 +1,236 @@
+"""Compiled-artifacts collector: builds the model into a library, runs it on seeded inputs, and,
+in a check, loads the baseline's library in this TVM's runtime and runs it on the same inputs.
+
+Build side (every run): Relay `relay.build` (graph executor, opt_level 3, params bound) or Relax
+`relax.build` of the fused module, `export_library` into outDir, then a reference run by the same
+TVM on seeded inputs; the record carries the library (by name in `files`), the blob symbol it
+exports, digests and summaries of inputs and outputs, whether the outputs depend on the input at
+all (`degenerate`), and the reference arrays as an .npz in `files`.
+
+Cross side (ctx["cross"] from the baseline): the baseline's library and reference .npz are
+loaded and run in a child process (cross_load.py), since a foreign library can crash or hang the
+process that loads it.
+
+C side (job["artifacts"]["c"]): see c_aot.py.
+
+Runs on Python 3.7 to 3.11 with the standard library, numpy and tvm.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_common = sys.modules["tvm_compat_common"]
+elfsyms = _common.load_by_path("artifacts/elfsyms.py")
+tensors = _common.load_by_path("artifacts/tensors.py")
+
+LIBRARY = "lib.so"
+REFERENCE = "reference.npz"
+CROSS_TIMEOUT = 300
+
+
+def _to_device(arr, dev):
+    import tvm
+
+    nd = getattr(tvm, "nd", None)
+    if nd is not None and hasattr(nd, "array"):
+        return nd.array(arr, dev)
+    return tvm.runtime.tensor(arr, dev)
+
+
+def _build_relay(ctx, path):
+    import tvm
+    from tvm import relay
+    from tvm.contrib import graph_executor
+
+    target = tvm.target.Target(ctx["target"]["target"])
+    t0 = time.time()
+    with tvm.transform.PassContext(opt_level=3):
+        lib = relay.build(ctx["mod"], target=target, params=ctx["params"])
+    build = time.time() - t0
+    t0 = time.time()
+    lib.export_library(path)
+    export = time.time() - t0
+    dev = tvm.cpu(0)
+    gm = graph_executor.GraphModule(lib["default"](dev))
+    names = [i["name"] for i in ctx["model"]["inputs"]]
+
+    def run(arrays):
+        for name, arr in zip(names, arrays):
+            gm.set_input(name, _to_device(arr, dev))
+        gm.run()
+        return [gm.get_output(i).numpy() for i in range(gm.get_num_outputs())]
+
+    return "graph", build, export, run
+
+
+def _build_relax(ctx, path):
+    import tvm
+    from tvm import relax
+
+    cross_load = ctx["common"].load_by_path("artifacts/cross_load.py")
+    target = tvm.target.Target(ctx["target"]["target"])
+    t0 = time.time()
+    fused = ctx["common"].relax_fused(ctx)
+    ex = relax.build(fused, target=target)
+    build = time.time() - t0
+    t0 = time.time()
+    ex.export_library(path)
+    export = time.time() - t0
+    dev = tvm.cpu(0)
+    vm = relax.VirtualMachine(ex, dev)
+
+    def run(arrays):
+        return cross_load.flatten(vm["main"](*[_to_device(a, dev) for a in arrays]))
+
+    return "vm", build, export, run
+
+
+def build_side(ctx):
+    out_dir = ctx["outDir"]
+    path = os.path.join(out_dir, LIBRARY)
+    builder = _build_relay if ctx["era"] == "relay" else _build_relax
+    executor, build_s, export_s, run = builder(ctx, path)
+    inputs = tensors.seeded_inputs(ctx["model"]["inputs"])
+    t0 = time.time()
+    outputs = run(inputs)
+    run_s = time.time() - t0
+    # Equal outputs only mean something if the outputs depend on what goes in: the ONNX corpus
+    # models have constant weights (ConstantOfShape) and give the same output for any input.
+    others = run(tensors.seeded_inputs(ctx["model"]["inputs"], seed=tensors.SEED + 1))
+    independent = [bool(len(others) == len(outputs) and tensors.compare(a, b).get("maxAbs") == 0.0) for a, b in zip(outputs, others)]
+    arrays = {}
+    for i, a in enumerate(inputs):
+        arrays["input_%d" % i] = a
+    for i, a in enumerate(outputs):
+        arrays["output_%d" % i] = a
+    tensors.write_npz(os.path.join(out_dir, REFERENCE), arrays)
+    outs = []
+    for i, a in enumerate(outputs):
+        d = tensors.describe(a)
+        d["index"] = i
+        d["degenerate"] = independent[i]
+        outs.append(d)
+    ins = []
+    for spec, a in zip(ctx["model"]["inputs"], inputs):
+        d = tensors.describe(a)
+        d["name"] = spec["name"]
+        ins.append(d)
+    record = {
+        "executor": executor,
+        "library": dict(name=LIBRARY, **elfsyms.blob_symbols(path)),
+        "reference": {"name": REFERENCE, "seed": tensors.SEED},
+        "inputs": ins,
+        "outputs": outs,
+        "degenerate": all(independent),
+        "files": [{"name": LIBRARY}, {"name": REFERENCE}],
+        "seconds": {"build": round(build_s, 3), "export": round(export_s, 3), "run": round(run_s, 3)},
+    }
+    if record["degenerate"]:
+        record["degenerateReason"] = "every output is bit-identical for two different seeded inputs"
+    return record, outputs
+
+
+def _parse_marks(stdout):
+    marks = {}
+    for line in stdout.splitlines():
+        if line.startswith("@@"):
+            try:
+                key, value = json.loads(line[2:])
+            except ValueError:
+                continue
+            marks[key] = value
+    return marks
+
+
+def _signal_name(code):
+    try:
+        return signal.Signals(-code).name
+    except (ValueError, AttributeError):
+        return "signal %d" % -code
+
+
+def cross_side(ctx, own):
+    """The baseline's library in this runtime, on the baseline's reference inputs."""
+    cross = ctx["cross"]
+    request = {
+        "library": cross["library"],
+        "reference": cross["reference"],
+        "executor": cross["executor"],
+        "inputNames": [i["name"] for i in ctx["model"]["inputs"]],
+        "src": HERE,
+    }
+    with open(os.path.join(HERE, "cross_load.py")) as f:
+        code = f.read()
+    timeout = int(cross.get("timeout") or CROSS_TIMEOUT)
+    t0 = time.time()
+    try:
+        rc, stdout, stderr = ctx["common"].run_child(code, json.dumps(request), timeout)
+        hung = False
+    except subprocess.TimeoutExpired as exc:
+        rc, hung = None, True
+        stdout = exc.stdout.decode("utf-8", "replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        stderr = ""
+    seconds = round(time.time() - t0, 3)
+    marks = _parse_marks(stdout)
+    result = {
+        "baseline": cross.get("baseline", ""),
+        "executor": cross["executor"],
+        "loads": bool(marks.get("loads")),
+        "runs": bool(marks.get("runs")),
+        "entryPoints": marks.get("entryPoints"),
+        "typeKey": marks.get("typeKey"),
+        "imports": marks.get("imports"),
+        "seconds": {"child": seconds, "load": marks.get("loadSeconds"), "run": marks.get("runSeconds")},
+    }
+    try:
+        result["library"] = elfsyms.blob_symbols(cross["library"])
+    except Exception as exc:
+        result["library"] = {"error": "%s: %s" % (type(exc).__name__, exc)}
+    # What this runtime reads: the blob symbol its own libraries carry (and load with).
+    result["runtimeReads"] = (own or {}).get("library", {}).get("blobSymbols")
+    if "entryPointMissing" in marks:
+        result["entryPointMissing"] = marks["entryPointMissing"]
+    if "outputs" in marks:
+        result["outputs"] = marks["outputs"]
+        result["within"] = all(o.get("within") for o in marks["outputs"])
+        finite = [o["maxAbs"] for o in marks["outputs"] if "maxAbs" in o]
+        if finite:
+            result["maxAbs"] = max(finite)
+            result["maxRel"] = max(o["maxRel"] for o in marks["outputs"] if "maxRel" in o)
+    if hung:
+        result["error"] = "timed out after %d s (%s)" % (timeout, "after loading" if result["loads"] else "while loading")
+        result["crash"] = "timeout"
+    elif rc is not None and rc < 0:
+        stage = "running" if "entryPoints" in marks else "loading"
+        result["error"] = "killed by %s while %s" % (_signal_name(rc), stage)
+        result["crash"] = _signal_name(rc)
+    elif "error" in marks:
+        result["error"] = marks["error"]
+    elif rc:
+        tail = stderr.strip().splitlines()
+        result["error"] = "exit %d: %s" % (rc, tail[-1][:500] if tail else "")
+    return result
+
+
+def collect(ctx):
+    record = {"era": ctx["era"]}
+    own = None
+    try:
+        own, _ = build_side(ctx)
+        record.update(own)
+    except Exception as exc:
+        record.update(status="error", **ctx["common"].error_record(exc))
+    if ctx.get("cross"):
+        record["cross"] = cross_side(ctx, own)
+    wants_c = ((ctx["job"] or {}).get("artifacts") or {}).get("c")
+    if wants_c:
+        c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
+        record["c"] = c_aot.collect(ctx, (ctx.get("cross") or {}).get("c"))
+        record.setdefault("files", []).extend(record["c"].pop("_files", []))
+    if "files" in record:
+        record["files"] = sorted(record["files"], key=lambda f: f["name"])
+    return record
