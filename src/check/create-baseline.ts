@@ -28,7 +28,20 @@ export interface CreateResult {
   seconds: number;
 }
 
+/**
+ * A baseline is made holding its name's lock, so a second create of the same name fails at once,
+ * naming the first. With --name the lock is taken before anything runs (the second fails in a
+ * second, not after importing TVM); else once the TVM version has named it.
+ */
 export async function createBaseline(opts: CreateOptions): Promise<CreateResult> {
+  const name = opts.name;
+  if (name !== undefined) return withBaselineLock(opts.baselinesDir, name, () => make(opts, (_, write) => write()));
+  return make(opts, (derived, write) => withBaselineLock(opts.baselinesDir, derived, write));
+}
+
+type Locked = (name: string, write: () => Promise<CreateResult>) => Promise<CreateResult>;
+
+async function make(opts: CreateOptions, locked: Locked): Promise<CreateResult> {
   const started = Date.now();
   checkInputs(opts.tvm, opts);
   const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });
@@ -40,8 +53,7 @@ export async function createBaseline(opts: CreateOptions): Promise<CreateResult>
     // A baseline of an environment that cannot import TVM would be a baseline of nothing.
     if (importFailure) throw new InfraError(`${env.label}: cannot import tvm: ${importFailure.message ?? 'unknown error'}`);
     const name = opts.name ?? defaultBaselineName(info.fingerprint);
-    // Held from the first probe to the rename: a second create of this name fails at once, naming this one.
-    return await withBaselineLock(opts.baselinesDir, name, async () => {
+    return await locked(name, async () => {
       const runs = await runJobs(pool, jobs, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
       const snapshots = runs.map((r) => r.snapshot);
       const crashed = snapshots

@@ -1,5 +1,7 @@
 /** Bad input: one line naming the file or spec, and the documented exit code. */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +28,30 @@ describe('bad input', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(file);
-    expect(r.stderr).toMatch(/not valid JSON/);
+    expect(r.stderr).toMatch(/content does not match its sha256 in .*SHA256SUMS/);
+  });
+
+  it('exits 2 naming a hand-edited baseline manifest, before any TVM runs', async () => {
+    const baselines = join(dir, 'edited');
+    await cp(join(DEFAULT_BASELINES, 'v0.27.0'), join(baselines, 'v0.27.0'), { recursive: true });
+    const file = join(baselines, 'v0.27.0', 'manifest.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"probeVersion": "2"', '"probeVersion": "3"'));
+    const r = await runCli(['check', '--against', 'v0.27', '--baselines', baselines, '--tvm', 'pip:tvm-compat-no-such-package==0.0.1', '--subset', 'ci']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`compat: ${file}: content does not match its sha256 in ${join(baselines, 'v0.27.0', 'SHA256SUMS')} (edited or truncated after the baseline was written)`);
+  });
+
+  it('exits 2 for a second baseline create of one name while the first runs, naming the first', async () => {
+    const baselines = join(dir, 'concurrent');
+    const args = ['baseline', 'create', '--tvm', 'v0.27', '--only', 'ds_cnn_s_f32', '--no-ir', '--name', 'x', '--baselines', baselines, '--quiet'];
+    const first = runCli(args);
+    for (let i = 0; i < 1200 && !existsSync(join(baselines, '.x.lock')); i++) await sleep(50);
+    const second = await runCli(args);
+    const done = await first;
+    expect(done.exitCode).toBe(0);
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toMatch(/^compat: baseline "x" in .* is being written by another tvm-compat process \(pid \d+ on .*, since .*\); wait for it to finish or choose another name$/);
+    expect(readdirSync(baselines)).toEqual(['x']);
   });
 
   it('exits 2 listing the stored baselines for an unknown name', async () => {
