@@ -44,7 +44,7 @@ export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: 
   const pairs = new Map(CONCERNS.map((c) => [c.id, [] as { base: StageRecord | undefined; cand: StageRecord | undefined }[]]));
   for (const snapshot of cand.snapshots) {
     const where = { model: snapshot.model.id, target: snapshot.target.id };
-    const base = baselineSnapshot(baseline, where.model, where.target, snapshot.model.sha256);
+    const base = baselineSnapshot(baseline, snapshot);
     if (isSkip(base)) {
       skipped.push({ ...where, check: 'all', ...base });
       continue;

@@ -5,7 +5,11 @@
  */
 import { snapshotKey, type Baseline } from '../baseline/store.js';
 import { wantedConcerns } from './concerns.js';
-import { skip, type Skip } from '../concerns/skips.js';
+import { join } from 'node:path';
+import { baselineMismatches } from '../baseline/comparable.js';
+import { skip, type Skip, type Skipped } from '../concerns/skips.js';
+import { InputError } from '../errors.js';
+import { PROBE_VERSION } from '../probe/snapshot.js';
 import type { Concern, FileStore, RunWants } from '../concerns/types.js';
 import type { Corpus } from '../corpus/corpus.js';
 import type { JobStage, ProbeJob } from '../probe/pool.js';
@@ -20,11 +24,30 @@ export function planJobs(corpus: Corpus, run: RunWants): { concerns: Concern[]; 
 }
 
 /** The baseline's snapshot of this model and target, or why there is none to compare with. */
-export function baselineSnapshot(baseline: Baseline, model: string, target: string, sha256: string): Snapshot | Skip {
-  const base = baseline.snapshots.get(snapshotKey(model, target));
-  if (!base) return skip('not-in-baseline', { baseline: baseline.manifest.name });
-  if (base.model.sha256 !== sha256) return skip('model-file-differs', { baseline: baseline.manifest.name });
+export function baselineSnapshot(baseline: Baseline, cand: Pick<Snapshot, 'model' | 'target'>): Snapshot | Skip {
+  const base = baseline.snapshots.get(snapshotKey(cand.model.id, cand.target.id));
+  const name = baseline.manifest.name;
+  if (!base) return skip('not-in-baseline', { baseline: name });
+  if (base.model.sha256 !== cand.model.sha256) return skip('model-file-differs', { baseline: name });
+  if (base.target.target !== cand.target.target) return skip('target-differs', { baseline: name, target: cand.target.id, was: base.target.target, now: cand.target.target });
   return base;
+}
+
+/**
+ * What stops the comparison before it starts: a baseline made by another probe version must be
+ * re-created (its records may mean other things). Mismatches of single models and targets are
+ * left to pairing; a changed corpus (other inputs under the same ids) is a skip of the whole run.
+ */
+export function checkBaselineFor(baseline: Baseline, corpus: Pick<Corpus, 'models' | 'targets'>, probeVersion: string = PROBE_VERSION): Skipped[] {
+  const mismatches = baselineMismatches(baseline.manifest, { probeVersion, corpus });
+  const probe = mismatches.find((m) => m.code === 'probe-version-differs');
+  if (probe) {
+    throw new InputError(
+      `${join(baseline.dir, 'manifest.json')}: baseline ${baseline.manifest.name} was made by probe version ${probe.args.baseline}, this tool's probe is ${probe.args.candidate}; re-create it with compat baseline create`,
+    );
+  }
+  const digest = mismatches.find((m) => m.code === 'corpus-digest-differs');
+  return digest ? [{ model: '*', target: '*', check: 'all', ...skip('corpus-differs', { baseline: baseline.manifest.name, was: digest.args.baseline!, now: digest.args.candidate! }) }] : [];
 }
 
 export const isSkip = (x: Snapshot | Skip): x is Skip => 'code' in x;
@@ -35,7 +58,7 @@ export function pairJobs(jobs: ProbeJob[], concerns: readonly Concern[], baselin
   const notRun: (Skip & { model: string; target: string })[] = [];
   const side = { name: baseline.manifest.name, label: baseline.manifest.name, tvmVersion: baseline.manifest.fingerprint.tvmVersion, blobs: baseline.blobs };
   for (const job of jobs) {
-    const base = baselineSnapshot(baseline, job.model.id, job.target.id, job.model.sha256);
+    const base = baselineSnapshot(baseline, { model: job.model, target: job.target });
     if (isSkip(base)) {
       notRun.push({ ...base, model: job.model.id, target: job.target.id });
       continue;

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { BaselineFiles } from '../baseline/files.js';
 import { readBaseline, resolveBaselineName, writeBaseline } from '../baseline/store.js';
+import { skip, type Skipped } from '../concerns/skips.js';
 import { cacheRoot } from '../env/resolve.js';
 import type { RunWants } from '../concerns/types.js';
 import { assembleResult } from './assemble.js';
 import { baselineManifest } from './manifest.js';
-import { pairJobs, planJobs } from './plan.js';
+import { checkBaselineFor, pairJobs, planJobs } from './plan.js';
 import { checkInputs, openProbes, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
 import type { CheckResult } from './types.js';
 
@@ -35,6 +36,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   onMessage(`baseline ${name}: TVM ${baseline.manifest.fingerprint.tvmVersion}, ${baseline.snapshots.size} snapshots`);
   const { env, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = await prepareCorpus(opts, env);
+  const runSkips = checkBaselineFor(baseline, corpus);
   const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
   const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(join(baseline.dir, 'files'), join(opts.cacheDir ?? cacheRoot(), 'files')));
@@ -50,7 +52,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       baseline,
       { label: env.label, fingerprint: info.fingerprint, capabilities: info.capabilities, snapshots },
       { models: corpus.models.length, targets: corpus.targets.map((t) => t.id) },
-      notRun.map((s) => ({ ...s, check: 'all' })),
+      [...runSkips, ...notRun.map((s) => ({ ...s, check: 'all' }))],
     );
   } finally {
     await pool.close();
@@ -61,10 +63,21 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
 export function diffBaselines(baselinesDir: string, from: string, to: string): CheckResult {
   const base = readBaseline(baselinesDir, resolveBaselineName(baselinesDir, from));
   const cand = readBaseline(baselinesDir, resolveBaselineName(baselinesDir, to));
+  // Only the probe version is checked here: a stored manifest keeps no model inputs, so the corpus
+  // is compared by digest, where both ran the same models and targets.
+  checkBaselineFor(base, { models: [], targets: [] }, cand.manifest.probeVersion);
+  const same = (a: { id: string }[], b: { id: string }[]) => JSON.stringify(a.map((x) => x.id).sort()) === JSON.stringify(b.map((x) => x.id).sort());
+  const { corpus: bc } = base.manifest;
+  const { corpus: cc } = cand.manifest;
+  const runSkips: Skipped[] =
+    same(bc.models, cc.models) && same(bc.targets, cc.targets) && bc.digest !== cc.digest
+      ? [{ model: '*', target: '*', check: 'all', ...skip('corpus-differs', { baseline: base.manifest.name, was: bc.digest, now: cc.digest }) }]
+      : [];
   const ids = new Set([...cand.snapshots.values()].map((s) => s.model.id));
   return assembleResult(
     base,
     { label: cand.manifest.name, fingerprint: cand.manifest.fingerprint, capabilities: cand.manifest.capabilities, snapshots: [...cand.snapshots.values()], blobs: cand.blobs },
     { models: ids.size, targets: cand.manifest.corpus.targets.map((t) => t.id) },
+    runSkips,
   );
 }

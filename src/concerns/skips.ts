@@ -9,6 +9,10 @@ export const SKIP_CODES = {
   'not-in-baseline': { incomplete: true },
   /** The baseline was made from another file under this model id. */
   'model-file-differs': { incomplete: true },
+  /** The baseline ran this target id with another target string. */
+  'target-differs': { incomplete: true },
+  /** Same models and targets, other corpus digest: the inputs (names, shapes, dtypes) changed. */
+  'corpus-differs': { incomplete: true },
   /** The baseline's probe crashed, timed out or could not import TVM on this model. */
   'baseline-probe-failed': { incomplete: true },
   /** The run asked for a stage the baseline was made without (e.g. IR against a baseline made with --no-ir). */

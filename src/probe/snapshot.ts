@@ -1,6 +1,9 @@
 /** A probe snapshot: one model on one target in one TVM environment (see snapshot.schema.json). */
 export type StageStatus = 'ok' | 'error' | 'not_run' | 'skipped';
 
+/** The probe's version (src/probe/probe.py PROBE_VERSION; a unit test holds them equal): a baseline made by another must be re-created. */
+export const PROBE_VERSION = '2';
+
 /** Snapshot stages: import, then one per concern (see src/concerns/registry.ts). */
 export type StageName = 'import' | 'frontend' | 'hash_keys' | 'ir' | 'artifacts' | 'tuning';
 

@@ -5,6 +5,8 @@ import { isIncomplete } from '../concerns/skips.js';
 const TEXTS = {
   'not-in-baseline': (a) => `not in baseline ${a.baseline}`,
   'model-file-differs': (a) => `model file differs from the one baseline ${a.baseline} was made from`,
+  'target-differs': (a) => `baseline ${a.baseline} ran target "${a.target}" as "${a.was}", the candidate as "${a.now}"`,
+  'corpus-differs': (a) => `the corpus differs from the one baseline ${a.baseline} was made from (same models and targets, other inputs): digest ${a.was} → ${a.now}`,
   'baseline-probe-failed': (a) => `the baseline's probe failed: ${a.error}`,
   'baseline-lacks-stage': (a) => `baseline ${a.baseline} has no ${a.stage} stage (it was made without it): re-create it to compare this`,
   'candidate-stage-not-run': (a) => `the candidate did not run ${a.stage}: ${a.reason}`,
