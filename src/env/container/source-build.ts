@@ -338,7 +338,7 @@ async function compileTree(
   const args = [...cli.global, 'run', '--rm', '--name', name, '--label', 'tvm-compat', '--network', 'none'];
   // Four engineers share two cores here: the compile takes what is left (ninja also runs at nice 19).
   if (cli.flavour === 'docker') args.push('--cpu-shares', '2', '--user', `${uid}:${gid}`);
-  else args.push('--userns', 'keep-id', '--ulimit', 'nofile=1000:1000', '--ulimit', 'nproc=4000:4000');
+  else args.push(...(uid === 0 ? [] : ['--userns', 'keep-id']), '--ulimit', 'nofile=1000:1000', '--ulimit', 'nproc=4000:4000');
   args.push(
     '-v', `${tree.path}:/src:ro`,
     '-v', `${ccache}:/ccache`,
