@@ -18,7 +18,15 @@ describe('matchTasks on real tasks', () => {
   const relax25 = snapshot('v0.25.0', 'shufflenet').stages.hash_keys?.tasks ?? [];
   const relax27 = snapshot('v0.27.0', 'shufflenet').stages.hash_keys?.tasks ?? [];
 
+  // Every test below would pass on empty lists (a renamed stage, a fixture without tasks).
+  it('has the real tasks the tests are about', () => {
+    expect(relay).toHaveLength(23);
+    expect(relax25).toHaveLength(57);
+    expect(relax27).toHaveLength(57);
+  });
+
   it('pairs every task of a snapshot with itself by key', () => {
+    expect(relay.length).toBeGreaterThan(0);
     const m = matchTasks(relay, relay);
     expect(m.pairs.every((p) => p.by === 'key')).toBe(true);
     expect(m.pairs).toHaveLength(relay.length);
@@ -45,6 +53,18 @@ describe('matchTasks on real tasks', () => {
     const d = diffHashKeys({ tasks: relay.slice(1), status: 'ok' }, { tasks: relay, status: 'ok' }, ctx);
     expect(d.findings.map((f) => f.rule)).toEqual(['task-added']);
     expect(d.stats.share).toBe(1);
+  });
+
+  it('gives every task-key-changed finding the diff of the two texts, and task-key-changed-same-text none', () => {
+    const changed = diffHashKeys(snapshot('v0.19.0', 'squeezenet').stages.hash_keys!, snapshot('v0.19.0-conv2d-index-order', 'squeezenet').stages.hash_keys!, ctx);
+    const withText = changed.findings.filter((f) => f.rule === 'task-key-changed');
+    expect(withText).toHaveLength(18);
+    for (const f of withText) expect(f.evidence?.diff).toMatch(/^--- v0\.19\.0\/.*\n\+\+\+ .*\n@@ /);
+    const relaxCtx = compareContext('v0.25.0', 'v0.27.0', 'shufflenet');
+    const same = diffHashKeys(snapshot('v0.25.0', 'shufflenet').stages.hash_keys!, snapshot('v0.27.0', 'shufflenet').stages.hash_keys!, relaxCtx);
+    const sameText = same.findings.filter((f) => f.rule === 'task-key-changed-same-text');
+    expect(sameText).toHaveLength(57);
+    for (const f of sameText) expect(f.evidence).toBeUndefined();
   });
 
   it('counts the share of baseline tasks whose key survived, plain and weighted', () => {
