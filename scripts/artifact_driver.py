@@ -1,0 +1,44 @@
+"""Runs the artifacts collector outside the probe, the way the probe does: frontend, then
+artifacts (build), or only the cross-load of other releases' libraries (cross).
+
+  python artifact_driver.py build ROOT MODEL ERA OUTDIR [JOB_EXTRA_JSON]   -> record on stdout
+  python artifact_driver.py cross ROOT MODEL OWN_RECORD BASE_DIR...        -> {base: cross} on stdout
+Used by scripts/capture-artifact-fixtures.sh with each release's python."""
+import importlib.util
+import json
+import os
+import sys
+import time
+
+mode, root, model_id = sys.argv[1:4]
+spec = importlib.util.spec_from_file_location("tvm_compat_common", os.path.join(root, "src/probe/common.py"))
+common = importlib.util.module_from_spec(spec)
+sys.modules["tvm_compat_common"] = common
+spec.loader.exec_module(common)
+corpus = json.load(open(os.path.join(root, "corpus/corpus.json")))
+m = [x for x in corpus["models"] if x["id"] == model_id][0]
+model = dict(id=m["id"], format=m["format"], path=os.path.join(root, "corpus", m["file"]), sha256=m["sha256"], inputs=m["inputs"])
+target = {"id": "llvm", "kind": "llvm", "target": "llvm"}
+art = common.load_by_path("artifacts/collect.py")
+if mode == "build":
+    era, out_dir = sys.argv[4:6]
+    extra = json.loads(sys.argv[6]) if len(sys.argv) > 6 else {}
+    job = dict(model=model, era=era, **extra)
+    ctx = {"job": job, "era": era, "model": model, "target": target, "outDir": out_dir, "common": common, "cross": None}
+    os.makedirs(out_dir, exist_ok=True)
+    t = time.time()
+    common.load_by_path("frontend/collect.py").collect(ctx)
+    fe = time.time() - t
+    rec = art.collect(ctx)
+    rec["seconds"] = dict(rec.get("seconds") or {}, frontend=round(fe, 3))
+    print(json.dumps(rec, sort_keys=True, indent=1))
+else:
+    own = json.load(open(sys.argv[4]))
+    out = {}
+    for base_dir in sys.argv[5:]:
+        base = json.load(open(os.path.join(base_dir, "record.json")))
+        cross = {"baseline": os.path.basename(os.path.dirname(base_dir.rstrip("/"))), "executor": base["executor"],
+                 "library": os.path.join(base_dir, "lib.so"), "reference": os.path.join(base_dir, "reference.npz")}
+        ctx = {"job": {"model": model}, "era": own.get("era"), "model": model, "target": target, "common": common, "cross": cross}
+        out[cross["baseline"]] = art.cross_side(ctx, own)
+    print(json.dumps(out, sort_keys=True, indent=1))

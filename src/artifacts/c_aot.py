@@ -1,0 +1,164 @@
+"""C / AOT artifacts (the microTVM-style flow), behind job["artifacts"]["c"].
+
+Where the build has Relay's AOT executor: target `c` with
+`Executor("aot", {"interface-api": "c", "unpacked-api": True})` and `Runtime("crt")`; the
+generated C modules are stored as files and each is compiled with the host gcc (`gcc -c`)
+against the headers this TVM ships. Where `tvm.micro` exists, also the Model Library Format
+tarball: metadata version and layout, checked member by member before anything is extracted.
+In a check, the baseline's C sources are compiled against the candidate's headers.
+
+A capability the build lacks is recorded as {"available": false, "reason": "not available in
+this build: ..."}: never a pass. Standard library and tvm only.
+"""
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import time
+
+GCC_TIMEOUT = 300
+
+
+def include_dirs():
+    """The header folders this TVM ships (tvm, dlpack, tvm_ffi, the CRT where present)."""
+    import importlib
+
+    dirs = []
+    for name in ("tvm", "tvm_ffi"):
+        try:
+            pkg = os.path.dirname(importlib.import_module(name).__file__)
+        except ImportError:
+            continue
+        for rel in ("include", "3rdparty/dlpack/include", "src/runtime/crt/include", "3rdparty/dmlc-core/include"):
+            d = os.path.join(pkg, rel)
+            if os.path.isdir(d):
+                dirs.append(d)
+    return dirs
+
+
+def gcc_compile(path, includes):
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        return {"compiles": None, "reason": "not available on this machine: no gcc on PATH"}
+    out = tempfile.mkdtemp(prefix="tvm-compat-cc-")
+    try:
+        cmd = [gcc, "-c", "-std=gnu11", "-O0", "-w", "-o", os.path.join(out, "a.o"), path] + ["-I" + d for d in includes]
+        t0 = time.time()
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=GCC_TIMEOUT)
+        text = proc.stdout.decode("utf-8", "replace")
+        errors = [l for l in text.splitlines() if "error" in l][:5]
+        # Paths vary between machines; keep the file name and message only.
+        errors = [e.replace(os.path.dirname(path) + "/", "") for e in errors]
+        return {"compiles": proc.returncode == 0, "errors": errors, "seconds": round(time.time() - t0, 3)}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _relay_aot(ctx):
+    import tvm
+    from tvm import relay
+
+    try:
+        from tvm.relay.backend import Executor, Runtime
+    except ImportError as exc:
+        return None, "not available in this build: no Relay AOT executor (%s)" % exc
+    t0 = time.time()
+    with tvm.transform.PassContext(opt_level=3, config={"tir.disable_vectorize": True}):
+        factory = relay.build(
+            ctx["mod"],
+            target="c",
+            executor=Executor("aot", {"interface-api": "c", "unpacked-api": True}),
+            runtime=Runtime("crt"),
+            params=ctx["params"],
+        )
+    return (factory, time.time() - t0), None
+
+
+def safe_members(tar):
+    """Members of an MLF tarball, refusing anything that could write outside the folder."""
+    members = []
+    for m in tar.getmembers():
+        name = m.name
+        if name.startswith("/") or os.path.isabs(name) or ".." in name.replace("\\", "/").split("/"):
+            raise ValueError("unsafe path in tarball: %r" % name)
+        if m.issym() or m.islnk() or m.isdev() or m.isfifo():
+            raise ValueError("link or device in tarball: %r" % name)
+        if not (m.isfile() or m.isdir()):
+            raise ValueError("unexpected member type in tarball: %r" % name)
+        members.append(m)
+    return members
+
+
+def _mlf(factory, out_dir):
+    import json
+
+    try:
+        import tvm.micro  # noqa: F401
+        export = tvm.micro.export_model_library_format
+    except (ImportError, AttributeError) as exc:
+        return {"available": False, "reason": "not available in this build: no tvm.micro Model Library Format export (%s)" % exc}
+    path = os.path.join(out_dir, "model.tar")
+    export(factory, path)
+    dest = tempfile.mkdtemp(prefix="tvm-compat-mlf-")
+    try:
+        with tarfile.open(path) as tar:
+            members = safe_members(tar)
+            tar.extractall(dest, members=members)
+        names = sorted(m.name.lstrip("./") for m in members if m.isfile())
+        meta_path = os.path.join(dest, "metadata.json")
+        meta = json.load(open(meta_path)) if os.path.exists(meta_path) else {}
+        includes = [os.path.join(dest, "codegen/host/include"), os.path.join(dest, "runtime/include")] + include_dirs()
+        sources = [n for n in names if n.startswith("codegen/host/src/") and n.endswith(".c")]
+        compiled = dict((n, gcc_compile(os.path.join(dest, n), [d for d in includes if os.path.isdir(d)])) for n in sources)
+        return {
+            "available": True,
+            "file": "model.tar",
+            "version": meta.get("version"),
+            "layout": sorted(set(n.split("/")[0] for n in names)),
+            "members": len(names),
+            "sources": compiled,
+        }
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+def collect(ctx, cross):
+    """The `c` part of the artifacts record; `_files` lists the files it wrote under outDir."""
+    out = {}
+    files = []
+    if ctx["era"] != "relay":
+        out["aot"] = {"available": False, "reason": "not available in this build: the Relax era has no AOT executor or CRT runtime"}
+    else:
+        try:
+            built, reason = _relay_aot(ctx)
+        except Exception as exc:
+            built, reason = None, None
+            out["aot"] = dict(available=True, builds=False, **ctx["common"].error_record(exc))
+        if reason:
+            out["aot"] = {"available": False, "reason": reason}
+        elif built:
+            factory, seconds = built
+            lib = factory.get_lib() if hasattr(factory, "get_lib") else factory.lib
+            modules = [lib] + list(lib.imported_modules)
+            includes = include_dirs()
+            sources = []
+            for i, m in enumerate(m for m in modules if m.type_key == "c"):
+                name = "c_source_%d.c" % i
+                with open(os.path.join(ctx["outDir"], name), "w") as f:
+                    f.write(m.get_source())
+                files.append({"name": name})
+                entry = {"name": name, "chars": len(m.get_source())}
+                entry.update(gcc_compile(os.path.join(ctx["outDir"], name), includes))
+                sources.append(entry)
+            out["aot"] = {"available": True, "builds": True, "seconds": round(seconds, 3), "sources": sources}
+            mlf = _mlf(factory, ctx["outDir"])
+            if mlf.get("file"):
+                files.append({"name": mlf["file"]})
+            out["mlf"] = mlf
+    if cross and cross.get("sources"):
+        # The baseline's generated C, against this TVM's headers.
+        includes = include_dirs()
+        out["cross"] = dict((os.path.basename(p), gcc_compile(p, includes)) for p in cross["sources"])
+    out["_files"] = files
+    return out
