@@ -87,6 +87,8 @@ describe('diffIr', () => {
     const d = diff('v0.19.0-ir', 'v0.19.0-ir-conv2d-operand-swap', 'squeezenet');
     expect(d.findings).toEqual([]);
     expect(d.stats.removed).toBe(0);
+    // ...and says that the phase, and any after it, was not compared (the failure is ir-failed, found by the loop).
+    expect(d.skipped).toEqual([{ code: 'phase-failed', args: { phase: 'lowered', failed: 'lowered' } }]);
   });
 
   it('stores texts outside the snapshots, one gzip blob per distinct text', () => {
