@@ -30,7 +30,6 @@ function time(fn, rounds) {
   return { median: pct(times, 0.5), p90: pct(times, 0.9) };
 }
 
-const ctx = { model: 'm', target: 'llvm', baselineLabel: from, candidateLabel: to };
 console.log(`IR diff ${from} → ${to} in ${dir}`);
 console.log(`stored: ${from} ${(size(join(dir, from)) / 1e6).toFixed(2)} MB, ${to} ${(size(join(dir, to)) / 1e6).toFixed(2)} MB (snapshots + gzip blobs)`);
 const a = readBaseline(dir, from);
@@ -38,12 +37,14 @@ const b = readBaseline(dir, to);
 for (const [key, cand] of b.snapshots) {
   const base = a.snapshots.get(key);
   if (!base?.stages.ir || !cand.stages.ir) continue;
-  const blobs = { baseline: a.blobs, candidate: b.blobs };
+  const side = (name, x) => ({ name, label: name, tvmVersion: x.manifest.fingerprint.tvmVersion, blobs: x.blobs });
+  const ctx = { model: cand.model.id, target: cand.target.id, baseline: side(from, a), candidate: side(to, b) };
+  const self = { ...ctx, baseline: side(to, b) };
   let t0 = process.hrtime.bigint();
-  const d = diffIr(base.stages.ir, cand.stages.ir, blobs, ctx);
+  const d = diffIr(base.stages.ir, cand.stages.ir, ctx);
   const cold = ms(t0);
-  const warm = time(() => diffIr(base.stages.ir, cand.stages.ir, blobs, ctx), 20);
-  const same = time(() => diffIr(cand.stages.ir, cand.stages.ir, { baseline: b.blobs, candidate: b.blobs }, ctx), 20);
+  const warm = time(() => diffIr(base.stages.ir, cand.stages.ir, ctx), 20);
+  const same = time(() => diffIr(cand.stages.ir, cand.stages.ir, self), 20);
   const diffChars = d.findings.reduce((s, f) => s + (f.evidence?.diff?.length ?? 0), 0);
   console.log(
     `${key}: ${d.stats.compared} functions compared, ${d.stats.changed} changed (${(diffChars / 1e3).toFixed(0)} k chars of diff); ` +
