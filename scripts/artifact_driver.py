@@ -39,6 +39,7 @@ else:
         base = json.load(open(os.path.join(base_dir, "record.json")))
         cross = {"baseline": os.path.basename(os.path.dirname(base_dir.rstrip("/"))), "executor": base["executor"],
                  "library": os.path.join(base_dir, "lib.so"), "reference": os.path.join(base_dir, "reference.npz")}
-        ctx = {"job": {"model": model}, "era": own.get("era"), "model": model, "target": target, "common": common, "cross": cross}
+        ctx = {"job": {"model": model}, "era": own.get("era"), "model": model, "target": target, "common": common, "cross": cross,
+               "outDir": os.path.dirname(os.path.abspath(sys.argv[4]))}
         out[cross["baseline"]] = art.cross_side(ctx, own)
     print(json.dumps(out, sort_keys=True, indent=1))

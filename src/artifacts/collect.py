@@ -153,6 +153,31 @@ def _signal_name(code):
         return "signal %d" % -code
 
 
+def compare_references(base_path, own_path):
+    """This TVM's own build against the baseline's, on the same inputs: did the compiler change
+    the numbers (or the output shapes)? Only when both used bit-identical inputs."""
+    base = tensors.read_npz(base_path)
+    mine = tensors.read_npz(own_path)
+    ins = sorted(k for k in base if k.startswith("input_"))
+    if ins != sorted(k for k in mine if k.startswith("input_")) or any(
+        base[k].dtype != mine[k].dtype or base[k].shape != mine[k].shape or base[k].tobytes() != mine[k].tobytes() for k in ins
+    ):
+        return {"compared": False, "reason": "the two references were made from different inputs"}
+    outs = sorted((k for k in base if k.startswith("output_")), key=lambda k: int(k.split("_")[1]))
+    if len(outs) != len([k for k in mine if k.startswith("output_")]):
+        return {"compared": True, "within": False, "outputs": [{"within": False, "mismatch": "%d outputs, the baseline has %d" % (len(mine) - len(ins), len(outs))}]}
+    res = [tensors.compare(base[k], mine[k]) for k in outs]
+    # A reshape-only difference (v0.19 [1, 12] vs Relax [1, 1, 1, 12]) is reported with the values compared anyway.
+    for k, r in zip(outs, res):
+        if "mismatch" in r and base[k].size == mine[k].size and base[k].dtype == mine[k].dtype:
+            r.update(tensors.compare(base[k].reshape(mine[k].shape), mine[k]), mismatch=r["mismatch"], within=False)
+    out = {"compared": True, "within": all(r.get("within") for r in res), "outputs": res}
+    finite = [r["maxAbs"] for r in res if "maxAbs" in r]
+    if finite:
+        out["maxAbs"] = max(finite)
+    return out
+
+
 def cross_side(ctx, own):
     """The baseline's library in this runtime, on the baseline's reference inputs."""
     cross = ctx["cross"]
@@ -201,6 +226,9 @@ def cross_side(ctx, own):
         if finite:
             result["maxAbs"] = max(finite)
             result["maxRel"] = max(o["maxRel"] for o in marks["outputs"] if "maxRel" in o)
+    own_ref = os.path.join(ctx["outDir"], REFERENCE)
+    if own and os.path.exists(own_ref):
+        result["ownVsBaseline"] = compare_references(cross["reference"], own_ref)
     if hung:
         result["error"] = "timed out after %d s (%s)" % (timeout, "after loading" if result["loads"] else "while loading")
         result["crash"] = "timeout"

@@ -1,0 +1,232 @@
+import { skip, type Skip } from '../concerns/skips.js';
+import type { CompareContext, ConcernDiff, FileStore } from '../concerns/types.js';
+import type { StageRecord } from '../probe/snapshot.js';
+import type { Finding, RuleDefinition } from '../rules/types.js';
+import {
+  buildOutputsChanged,
+  cAotNoLongerAvailable,
+  cSourcesNoLongerCompile,
+  libraryEntryPointMissing,
+  libraryNoLongerLoads,
+  libraryOutputsDiffer,
+  libraryRunFails,
+} from './rules.js';
+
+/** One output compared with a reference (src/artifacts/tensors.py compare). */
+export interface Comparison {
+  within: boolean;
+  maxAbs?: number;
+  maxRel?: number;
+  atol?: number;
+  rtol?: number;
+  mismatch?: string;
+}
+
+export interface TensorDigest {
+  name?: string;
+  index?: number;
+  sha256: string;
+  dtype: string;
+  shape: number[];
+  summary?: { min: number; max: number; mean: number; std: number };
+  /** Bit-identical for two different seeded inputs: equal outputs prove nothing. */
+  degenerate?: boolean;
+}
+
+export interface StageFile {
+  name: string;
+  sha256?: string;
+  bytes?: number;
+}
+
+export interface CCompile {
+  name?: string;
+  chars?: number;
+  compiles?: boolean | null;
+  errors?: string[];
+  reason?: string;
+  seconds?: number;
+}
+
+/** The baseline's library run by the candidate's runtime, in a child process. */
+export interface CrossLoad {
+  baseline?: string;
+  executor: 'graph' | 'vm';
+  loads: boolean;
+  runs: boolean;
+  typeKey?: string | null;
+  imports?: string[] | null;
+  entryPoints?: string[] | null;
+  entryPointMissing?: string;
+  library?: { blobSymbols?: string[]; error?: string };
+  /** The blob symbol the candidate's own libraries carry: what its runtime reads. */
+  runtimeReads?: string[] | null;
+  outputs?: Comparison[];
+  within?: boolean;
+  maxAbs?: number;
+  maxRel?: number;
+  /** The candidate's own build against the baseline's, on the same inputs. */
+  ownVsBaseline?: { compared: boolean; reason?: string; within?: boolean; maxAbs?: number; outputs?: Comparison[] };
+  error?: string;
+  crash?: string;
+  seconds?: Record<string, number | null>;
+}
+
+export interface ArtifactsStage extends StageRecord {
+  era?: 'relay' | 'relax';
+  executor?: 'graph' | 'vm';
+  library?: { name: string; blobSymbols: string[] };
+  reference?: { name: string; seed: number };
+  inputs?: TensorDigest[];
+  outputs?: TensorDigest[];
+  degenerate?: boolean;
+  degenerateReason?: string;
+  files?: StageFile[];
+  seconds?: Record<string, number | null>;
+  cross?: CrossLoad;
+  c?: {
+    aot?: { available: boolean; reason?: string; builds?: boolean; seconds?: number; sources?: CCompile[]; message?: string };
+    mlf?: { available: boolean; reason?: string; file?: string; version?: unknown; layout?: string[]; members?: number; sources?: Record<string, CCompile> };
+    cross?: Record<string, CCompile>;
+  };
+}
+
+/** What the candidate's probe gets in ctx["cross"] (src/artifacts/collect.py cross_side). */
+export interface ArtifactsCrossInput {
+  baseline: string;
+  tvmVersion: string;
+  executor: 'graph' | 'vm';
+  library: string;
+  reference: string;
+  c?: { sources: string[] };
+}
+
+/**
+ * The 2x2 matrix of one model and target, compiler x runtime, as text cells:
+ * baseline x baseline and candidate x candidate from each side's own run, baseline library x
+ * candidate runtime from the cross-load; the fourth needs a baseline runtime, which a check has not.
+ */
+export interface ArtifactStats {
+  baselineOnBaseline: string;
+  candidateOnCandidate: string;
+  baselineOnCandidate: string;
+  candidateOnBaseline: string;
+  /** Max abs error of the baseline library's outputs in the candidate runtime, when it ran. */
+  maxAbs?: number;
+  /** Both sides' C/AOT flow, e.g. "2/2 → n/a". */
+  c?: string;
+}
+
+const fileOf = (stage: ArtifactsStage, name: string | undefined): StageFile | undefined =>
+  name === undefined ? undefined : stage.files?.find((f) => f.name === name);
+
+/** The baseline's library, reference and C sources as local paths; undefined when it stored no library (digests only). */
+export function artifactsCrossInput(base: ArtifactsStage, baseline: { name: string; tvmVersion: string }, files: FileStore): ArtifactsCrossInput | undefined {
+  const lib = fileOf(base, base.library?.name);
+  const ref = fileOf(base, base.reference?.name);
+  if (!base.executor || !lib?.sha256 || !ref?.sha256) return undefined;
+  const sources = (base.c?.aot?.sources ?? []).map((s) => fileOf(base, s.name)).filter((f): f is StageFile & { sha256: string } => Boolean(f?.sha256));
+  return {
+    baseline: baseline.name,
+    tvmVersion: baseline.tvmVersion,
+    executor: base.executor,
+    library: files.path(lib.sha256),
+    reference: files.path(ref.sha256),
+    ...(sources.length ? { c: { sources: sources.map((f) => files.path(f.sha256)) } } : {}),
+  };
+}
+
+const g = (x: number | undefined): string => (x === undefined ? '?' : String(Number(x.toPrecision(3))));
+
+/** A side's own build and run, as a matrix cell. */
+function ownCell(s: ArtifactsStage): string {
+  if (s.status !== 'ok') return `fails: ${s.message ?? s.status}`;
+  return s.degenerate ? 'runs (outputs do not depend on the input)' : 'runs';
+}
+
+function crossCell(x: CrossLoad | undefined, degenerate: boolean): string {
+  if (!x) return 'not tried';
+  if (!x.loads) return `does not load: ${x.error ?? 'unknown'}`;
+  if (x.entryPointMissing) return `loads as a bare "${x.typeKey ?? '?'}", no "${x.entryPointMissing}"`;
+  if (!x.runs) return `loads, does not run: ${x.error ?? 'unknown'}`;
+  if (degenerate) return `runs, max abs ${g(x.maxAbs)} (outputs do not depend on the input: not evidence)`;
+  return `runs, max abs ${g(x.maxAbs)}${x.within === false ? ' (outside tolerance)' : ''}`;
+}
+
+function cCell(s: ArtifactsStage): string {
+  const aot = s.c?.aot;
+  if (!aot) return 'not run';
+  if (!aot.available) return 'not available';
+  if (!aot.builds) return 'build fails';
+  const src = aot.sources ?? [];
+  return `${src.filter((x) => x.compiles).length}/${src.length} compile`;
+}
+
+const list = (xs: string[] | null | undefined): string => (xs && xs.length ? xs.join(', ') : 'no blob symbol');
+
+/** How the artifacts of two ok stages differ. */
+export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: CompareContext): ConcernDiff & { stats: ArtifactStats } {
+  const findings: Finding[] = [];
+  const skipped: Skip[] = [];
+  const where = { model: ctx.model, target: ctx.target };
+  const add = (rule: RuleDefinition, subject: string, args: Finding['args']) => findings.push({ rule: rule.id, severity: rule.severity, ...where, subject, args });
+  const x = cand.cross;
+  const degenerate = Boolean(base.degenerate);
+
+  if (!x) {
+    const stored = Boolean(fileOf(base, base.library?.name)?.sha256);
+    skipped.push(
+      stored
+        ? skip('not-tried', { what: "loading the baseline's library in the candidate runtime" })
+        : skip('not-stored', { what: "the baseline's library (stored as digests only)" }),
+    );
+  } else if (!x.loads) {
+    add(libraryNoLongerLoads, 'library', { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });
+  } else if (x.entryPointMissing) {
+    add(libraryEntryPointMissing, 'library', {
+      entryPoint: x.entryPointMissing,
+      typeKey: x.typeKey ?? '?',
+      blobSymbols: list(x.library?.blobSymbols),
+      runtimeReads: list(x.runtimeReads),
+    });
+  } else if (!x.runs) {
+    add(libraryRunFails, 'library', { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });
+  } else if (x.within === false && !degenerate) {
+    add(libraryOutputsDiffer, 'outputs', { maxAbs: x.maxAbs ?? -1, maxRel: x.maxRel ?? -1 });
+  }
+
+  const own = x?.ownVsBaseline;
+  if (own?.compared && own.within === false && !degenerate) {
+    const detail = (own.outputs ?? [])
+      .map((o, i) => (o.within ? '' : `output ${i}: ${o.mismatch ? `${o.mismatch}, ` : ''}max abs ${g(o.maxAbs)}`))
+      .filter(Boolean)
+      .join('; ');
+    add(buildOutputsChanged, 'outputs', { detail, maxAbs: own.maxAbs ?? -1 });
+  }
+
+  // C / AOT: a flow the baseline had and the candidate lacks, or C that compiled and no longer does.
+  const baseAot = base.c?.aot;
+  const candAot = cand.c?.aot;
+  if (baseAot?.available && baseAot.builds && candAot && !candAot.available) {
+    add(cAotNoLongerAvailable, 'c/aot', { reason: candAot.reason ?? 'unknown' });
+  }
+  if (baseAot?.builds) {
+    const compiled = new Map((baseAot.sources ?? []).filter((s) => s.compiles && s.name).map((s) => [s.name as string, s]));
+    for (const [name, r] of Object.entries(cand.c?.cross ?? {})) {
+      if (compiled.has(name) && r.compiles === false) add(cSourcesNoLongerCompile, name, { side: "candidate's headers", error: r.errors?.[0] ?? 'unknown' });
+    }
+    for (const s of candAot?.sources ?? []) {
+      if (s.name && compiled.has(s.name) && s.compiles === false) add(cSourcesNoLongerCompile, s.name, { side: "candidate's generated source", error: s.errors?.[0] ?? 'unknown' });
+    }
+  }
+
+  const stats: ArtifactStats = {
+    baselineOnBaseline: ownCell(base),
+    candidateOnCandidate: ownCell(cand),
+    baselineOnCandidate: crossCell(x, degenerate),
+    candidateOnBaseline: 'not available: a check has no baseline runtime',
+    ...(x?.runs && x.maxAbs !== undefined ? { maxAbs: x.maxAbs } : {}),
+    ...(base.c || cand.c ? { c: `${cCell(base)} → ${cCell(cand)}` } : {}),
+  };
+  return { findings, skipped, stats };
+}
