@@ -27,6 +27,7 @@ import { ensureBaseImage, failureLine, run } from './base-image.js';
 import { recipePath } from './build.js';
 import type { ContainerCli } from './cli.js';
 import { inspectImage, LABELS } from './image-info.js';
+import { track, untrack } from './reaper.js';
 import { readSourceTree, type SourceTree } from './source-tree.js';
 
 export const BUILDER_RECIPE = 'source-builder.Containerfile';
@@ -356,6 +357,8 @@ async function compileTree(
   let lastReport = 0;
   let steps = 0;
   let text = '';
+  // Killing the CLI does not stop the container: on SIGINT/SIGTERM the reaper removes it.
+  track(cli, name);
   const child = execa(cli.binary, args, { reject: false, stdin: 'ignore', all: true, buffer: false, timeout: 4 * 60 * 60_000 });
   let pending = '';
   child.all!.on('data', (chunk: Buffer) => {
@@ -380,6 +383,7 @@ async function compileTree(
     }
   });
   const r = await child;
+  untrack(name);
   await new Promise<void>((resolve) => log.end(resolve));
   if (r.exitCode !== 0) {
     await rm(work, { recursive: true, force: true });
