@@ -4,7 +4,7 @@
  * leak ends with its job. A worker that dies is replaced and the next job goes on; the job it was
  * running becomes that job's result, blamed on the stage that was running.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -235,6 +235,8 @@ export class ProbePool {
     const dir = join(this.runDir, 'jobs', String(id));
     const filesDir = join(dir, 'files');
     await mkdir(filesDir, { recursive: true });
+    // A container's user is not this one: the job's folders must be writable to it.
+    if (this.env.container) await Promise.all([join(this.runDir, 'jobs'), dir, filesDir].map((d) => chmod(d, 0o777)));
     const files = { job: join(dir, 'job.json'), out: join(dir, 'snapshot.json'), log: join(dir, 'log.txt') };
     const era = this.prepared?.era ?? null;
     await writeFile(files.job, JSON.stringify({ ...job, era, outDir: filesDir }));
@@ -261,6 +263,10 @@ export class ProbePool {
     if (this.opts.signal?.aborted) throw new Interrupted();
     if (done) this.release(worker);
     else await this.replace(worker, childPid);
+    // The worker failed before it forked the job: nothing of TVM ran, so it says nothing of TVM.
+    if (!done && childPid === null) {
+      throw new InfraError(`${this.env.label}: the probe worker stopped before it started ${job.model.id}/${job.target.id}: ${lastLine(worker.stderrTail()) || worker.proc.startError() || 'no answer'}`);
+    }
     const log = await readFile(files.log, 'utf8').catch(() => '');
     if (done?.exit === 70) throw new ProbeToolError(`${this.env.label}: the probe failed on ${job.model.id}/${job.target.id}: ${lastLine(log)}`);
     let snapshot = await readSnapshot(files.out);
