@@ -16,8 +16,11 @@ describe('v0.27 against the v0.25 baseline (ci subset)', () => {
     expect(report.models.find((m) => m.model === 'mobilenet_v1_025_f32')?.keys).toMatchObject({ baselineTasks: 23, survived: 0 });
     // The 0.25 ONNX frontend has no Dropout: SqueezeNet fails there and imports in 0.27.
     expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'frontend-import-fixed', model: 'squeezenet' }));
-    for (const f of report.findings.filter((x) => x.rule === 'task-key-changed')) expect(f.evidence?.diff).toMatch(/^--- /);
-    for (const f of report.findings.filter((x) => x.rule === 'task-key-changed-same-text')) expect(f.evidence).toBeUndefined();
+    // Every moved key kept its TVMScript, so there is no task-key-changed here to check the diff
+    // evidence of (the counts above say so); test/unit/hash-keys-match.test.ts checks it on 18 real ones.
+    const sameText = report.findings.filter((x) => x.rule === 'task-key-changed-same-text');
+    expect(sameText).toHaveLength(80);
+    for (const f of sameText) expect(f.evidence).toBeUndefined();
   });
 });
 
@@ -25,8 +28,15 @@ describe('v0.27 against the v0.25 baseline (ci subset)', () => {
  * Recorded from a real run of 0.27.0.post1 against the committed 0.25.0 baseline (2026-11-22):
  * every MetaSchedule workload hash of ShuffleNet (57) and MobileNet v1 (23) moved although the
  * TVMScript is identical; SqueezeNet (Dropout) and two int8 TFLite models import only in 0.27.
+ * IR is compared by default since the concern registry (re-recorded 2026-12-01): ShuffleNet's 0.25
+ * save_json of the import and optimized phases no longer loads in 0.27 (MobileNet v1's is over the
+ * 4 MB cap, not stored: a "not compared" line), and `main` of both is reported by ir-import-changed
+ * and ir-graph-changed.
  */
 const EXPECTED_RULE_COUNTS: Record<string, number> = {
   'task-key-changed-same-text': 80,
   'frontend-import-fixed': 3,
+  'ir-json-no-longer-loads': 2,
+  'ir-graph-changed': 2,
+  'ir-import-changed': 2,
 };
