@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -273,10 +274,11 @@ export function readBaseline(dir: string, name: string): Baseline {
 }
 
 /**
- * Writes baselines/<name>/ whole or not at all: everything goes to a temporary sibling folder
+ * Writes baselines/<name>/ whole or not at all (`files`: sha256 → path of the stage files the
+ * snapshots refer to): everything goes to a temporary sibling folder
  * that is renamed into place; an existing baseline is moved aside first and removed after.
  */
-export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>, snapshots: Snapshot[]): string {
+export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>, snapshots: Snapshot[], files: ReadonlyMap<string, string> = new Map()): string {
   if (!NAME.test(manifest.name)) throw new UsageError(`baseline name "${manifest.name}" must match ${NAME}`);
   mkdirSync(dir, { recursive: true });
   const tag = randomBytes(4).toString('hex');
@@ -298,6 +300,9 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
     }
     if (blobs.size) mkdirSync(join(tmp, 'blobs'));
     for (const [sha, text] of blobs) writeFileSync(join(tmp, 'blobs', `${sha}.gz`), compress(text));
+    // Files the stages produced (libraries, tuning databases): gzip'd, named by the sha256 of their bytes.
+    if (files.size) mkdirSync(join(tmp, 'files'));
+    for (const [sha, path] of files) writeFileSync(join(tmp, 'files', `${sha}.gz`), gzipSync(readFileSync(path), { level: 9 }));
     writeFileSync(join(tmp, 'manifest.json'), toJson({ ...manifest, snapshots: entries }));
     // Last, from what is on disk: it covers whatever else a caller put in the folder.
     writeFileSync(join(tmp, CONTENT_RECORD), BaselineContents.compute(tmp));

@@ -2,7 +2,7 @@ import { withBaselineLock, writeBaseline } from '../baseline/store.js';
 import { InfraError } from '../errors.js';
 import { baselineManifest, defaultBaselineName } from './manifest.js';
 import { planJobs } from './plan.js';
-import { checkInputs, openProbes, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
+import { checkInputs, openProbes, runFiles, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
 import { checkWants } from './run-check.js';
 
 export interface CreateOptions extends CorpusOptions {
@@ -60,7 +60,7 @@ async function make(opts: CreateOptions, locked: Locked): Promise<CreateResult> 
         .filter((s) => Object.values(s.stages).some((st) => st?.type === 'ProbeCrash'))
         .map((s) => `${s.model.id}/${s.target.id}`);
       if (crashed.length === snapshots.length) throw new InfraError(`${env.label}: the probe crashed or timed out on every job (${crashed.length}); no baseline written`);
-      const dir = writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots);
+      const dir = writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots, runFiles(runs));
       const outcomes: Record<string, number> = {};
       for (const s of snapshots)
         for (const [stage, rec] of Object.entries(s.stages)) {

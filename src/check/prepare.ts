@@ -125,3 +125,6 @@ export async function describeEnv(env: PythonEnv, onMessage?: (text: string) => 
     await pool.close();
   }
 }
+
+/** Every stage file of a run, by sha256, for writeBaseline. */
+export const runFiles = (runs: ProbeRun[]): Map<string, string> => new Map(runs.flatMap((r) => [...r.files]));

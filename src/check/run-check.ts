@@ -7,7 +7,7 @@ import type { RunWants } from '../concerns/types.js';
 import { assembleResult } from './assemble.js';
 import { baselineManifest } from './manifest.js';
 import { checkBaselineFor, pairJobs, planJobs } from './plan.js';
-import { checkInputs, openProbes, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
+import { checkInputs, openProbes, runFiles, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
 import type { CheckResult } from './types.js';
 
 export interface CheckOptions extends CorpusOptions {
@@ -45,7 +45,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     const runs = await runJobs(pool, runnable, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
     const snapshots = runs.map((r) => r.snapshot);
     if (opts.saveCandidateAs) {
-      const dir = writeBaseline(opts.baselinesDir, baselineManifest(opts.saveCandidateAs, env, specText, info, corpus, snapshots), snapshots);
+      const dir = writeBaseline(opts.baselinesDir, baselineManifest(opts.saveCandidateAs, env, specText, info, corpus, snapshots), snapshots, runFiles(runs));
       onMessage(`candidate run stored as baseline ${opts.saveCandidateAs} in ${dir}`);
     }
     return assembleResult(

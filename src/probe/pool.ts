@@ -5,6 +5,7 @@
  * running becomes that job's result, blamed on the stage that was running.
  */
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +17,7 @@ import type { PythonEnv } from '../env/resolve.js';
 import { startOnHost, type LongProcess } from '../env/run-python.js';
 import { InfraError } from '../errors.js';
 import { srcPath } from '../paths.js';
+import { sha256 } from '../util/fs.js';
 import { validate } from '../util/schema.js';
 import { recordCrash, readTimings } from './crash.js';
 import type { ProbeJob } from './job.js';
@@ -30,6 +32,8 @@ export interface ProbeRun {
   wallSeconds: number;
   /** The folder the job's stages wrote their files to; it lives until the pool is closed. */
   filesDir: string;
+  /** sha256 → path of every file a stage record lists (records get each file's sha256 and bytes). */
+  files: Map<string, string>;
 }
 
 /** Raised for every job once the run is interrupted; nothing after it is a result. */
@@ -246,7 +250,7 @@ export class ProbePool {
     const started = Date.now();
     if (this.hello.import.status !== 'ok') {
       // TVM does not import here: every job's answer is the import's traceback.
-      return { snapshot: importFailed(job, this.hello.import), timings: {}, wallSeconds: 0, filesDir };
+      return { snapshot: importFailed(job, this.hello.import), timings: {}, wallSeconds: 0, filesDir, files: new Map() };
     }
     const worker = await this.acquire();
     if (this.opts.signal?.aborted) throw new Interrupted();
@@ -281,9 +285,10 @@ export class ProbePool {
             : `exited with code ${String(done.exit)}`;
       snapshot = recordCrash(snapshot, job, log, why);
     }
+    const stored = await describeFiles(snapshot, filesDir);
     const problem = validate('urn:tvm-compat:snapshot', snapshot);
     if (problem) throw new ProbeToolError(`${this.env.label}: the probe wrote an invalid snapshot for ${job.model.id}: ${problem}`);
-    return { snapshot, timings: readTimings(log), wallSeconds: (Date.now() - started) / 1000, filesDir };
+    return { snapshot, timings: readTimings(log), wallSeconds: (Date.now() - started) / 1000, filesDir, files: stored };
   }
 
   /** A worker that died or stopped answering: kill what is left of it, start another for the next job. */
@@ -361,6 +366,23 @@ function importFailed(job: ProbeJob, record: StageRecord): Snapshot {
     era: null,
     stages: stages as Snapshot['stages'],
   };
+}
+
+/** Gives each file a stage record lists (`files: [{name}]`) its sha256 and size; a listed file that is not there is a tool error. */
+async function describeFiles(snapshot: Snapshot, dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [stage, record] of Object.entries(snapshot.stages)) {
+    const list = (record as { files?: { name: string; sha256?: string; bytes?: number }[] } | undefined)?.files;
+    for (const f of list ?? []) {
+      const path = join(dir, f.name);
+      if (f.name.includes('/') || !existsSync(path)) throw new ProbeToolError(`the ${stage} stage of ${snapshot.model.id} lists a file it did not write: ${f.name}`);
+      const bytes = await readFile(path);
+      f.sha256 = sha256(bytes);
+      f.bytes = bytes.length;
+      out.set(f.sha256, path);
+    }
+  }
+  return out;
 }
 
 async function readSnapshot(file: string): Promise<Snapshot | null> {
