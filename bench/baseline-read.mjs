@@ -34,4 +34,4 @@ for (let i = 0; i < runs; i++) {
   }
   walls.push(performance.now() - t);
 }
-console.log(`compat ${diffArgs.slice(1, 5).join(' ')}: median ${(median(walls) / 1000).toFixed(2)} s, min ${(Math.min(...walls) / 1000).toFixed(2)} s (${runs} runs)`);
+console.log(`compat ${diffArgs.slice(1, 6).join(' ')}: median ${(median(walls) / 1000).toFixed(2)} s, min ${(Math.min(...walls) / 1000).toFixed(2)} s (${runs} runs)`);
