@@ -13,7 +13,7 @@ import { checkCommand, diffCommand } from './commands/check.js';
 import { defaultJobs, positiveInt, splitList, type CommonFlags } from './commands/flags.js';
 import { envBuild, envCheckout, envInspect } from './commands/env.js';
 import { rulesList } from './commands/rules.js';
-import { CompatError, EXIT_CODES, internalErrorMessage } from './errors.js';
+import { CompatError, EXIT_CODES, InputError, internalErrorMessage } from './errors.js';
 import { Interrupted } from './probe/pool.js';
 import { FORMATS, type Format } from './report/index.js';
 import { TOOL } from './version.js';
@@ -99,8 +99,15 @@ const message = (text: string): void => {
 };
 
 function emit(text: string, output: string | undefined): void {
-  if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
+  if (!output) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(output, text);
+  } catch (err) {
+    throw new InputError(`${output}: cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 export function buildProgram(): Command {

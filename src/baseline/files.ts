@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { FileStore } from '../concerns/types.js';
 import { InputError } from '../errors.js';
 import { sha256 } from '../util/fs.js';
+import type { Baseline } from './store.js';
 
 /**
  * The files a baseline's stages stored (compiled libraries, tuning databases), as
@@ -12,16 +13,22 @@ import { sha256 } from '../util/fs.js';
  */
 export class BaselineFiles implements FileStore {
   constructor(
-    private readonly dir: string,
+    private readonly baseline: Pick<Baseline, 'dir' | 'contents'>,
     private readonly unpacked: string,
   ) {}
 
   path(sha: string): string {
     const out = join(this.unpacked, sha);
     if (existsSync(out)) return out;
-    const file = join(this.dir, `${sha}.gz`);
-    if (!existsSync(file)) throw new InputError(`${file}: stored file is missing`);
-    const data = gunzipSync(readFileSync(file));
+    const file = join(this.baseline.dir, 'files', `${sha}.gz`);
+    let data: Buffer;
+    try {
+      // Checked against the baseline's content record first: a truncated file is named, not a zlib error.
+      data = gunzipSync(this.baseline.contents.read(file));
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError(`${file}: stored file does not unpack: ${(err as Error).message}`);
+    }
     if (sha256(data) !== sha) throw new InputError(`${file}: content does not match its name`);
     mkdirSync(this.unpacked, { recursive: true });
     writeFileSync(`${out}.tmp`, data);

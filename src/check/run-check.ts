@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BaselineFiles } from '../baseline/files.js';
-import { readBaseline, resolveBaselineName, writeBaseline } from '../baseline/store.js';
+import { readBaseline, resolveBaselineName, withBaselineLock, writeBaseline } from '../baseline/store.js';
 import { skip, type Skipped } from '../concerns/skips.js';
 import { cacheRoot } from '../env/resolve.js';
 import type { RunWants } from '../concerns/types.js';
@@ -39,14 +39,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const runSkips = checkBaselineFor(baseline, corpus);
   const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
-  const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(join(baseline.dir, 'files'), join(opts.cacheDir ?? cacheRoot(), 'files')));
+  const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(baseline, join(opts.cacheDir ?? cacheRoot(), 'files')));
   const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, signal: opts.signal, onMessage });
   try {
     const runs = await runJobs(pool, runnable, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
     const snapshots = runs.map((r) => r.snapshot);
     if (opts.saveCandidateAs) {
-      const dir = writeBaseline(opts.baselinesDir, baselineManifest(opts.saveCandidateAs, env, specText, info, corpus, snapshots), snapshots, runFiles(runs));
-      onMessage(`candidate run stored as baseline ${opts.saveCandidateAs} in ${dir}`);
+      const name = opts.saveCandidateAs;
+      const dir = await withBaselineLock(opts.baselinesDir, name, async () => writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots, runFiles(runs)));
+      onMessage(`candidate run stored as baseline ${name} in ${dir}`);
     }
     return assembleResult(
       baseline,
