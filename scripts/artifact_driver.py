@@ -41,5 +41,12 @@ else:
                  "library": os.path.join(base_dir, "lib.so"), "reference": os.path.join(base_dir, "reference.npz")}
         ctx = {"job": {"model": model}, "era": own.get("era"), "model": model, "target": target, "common": common, "cross": cross,
                "outDir": os.path.dirname(os.path.abspath(sys.argv[4]))}
-        out[cross["baseline"]] = art.cross_side(ctx, own)
+        entry = {"cross": art.cross_side(ctx, own)}
+        sources = [s["name"] for s in (((base.get("c") or {}).get("aot") or {}).get("sources") or [])]
+        if sources:
+            # What collect() does with ctx["cross"]["c"]: the baseline's C against this TVM's headers.
+            c_aot = common.load_by_path("artifacts/c_aot.py")
+            inc = c_aot.include_dirs()
+            entry["c"] = {"cross": dict((n, c_aot.gcc_compile(os.path.join(base_dir, n), inc)) for n in sources)}
+        out[cross["baseline"]] = entry
     print(json.dumps(out, sort_keys=True, indent=1))

@@ -1,0 +1,168 @@
+/**
+ * Compiled artifacts compared on stage records captured from real releases by
+ * scripts/capture-artifact-fixtures.sh: each release's own build and run (`<release>/<model>.json`)
+ * and, per candidate release, every other release's library loaded and run in its runtime
+ * (`<release>/<model>.cross.json`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { artifactsCrossInput, diffArtifacts, type ArtifactsStage, type CrossLoad } from '../../src/artifacts/diff.js';
+import { artifacts } from '../../src/artifacts/index.js';
+import { ARTIFACT_RULES } from '../../src/artifacts/rules.js';
+import type { CompareContext } from '../../src/concerns/types.js';
+import { packageRoot } from '../../src/paths.js';
+
+const FIX = resolve(packageRoot, 'test', 'fixtures', 'artifacts');
+const RELEASES = ['v0.19', 'v0.25', 'v0.26', 'v0.27'] as const;
+/** Where each model has a record: 0.25's TFLite frontend cannot import mobilenet_v1_025_int8 (per-channel quantized depthwise conv). */
+const BUILT: Record<string, readonly string[]> = {
+  ds_cnn_s_f32: RELEASES,
+  mobilenet_v1_025_int8: ['v0.19', 'v0.26', 'v0.27'],
+};
+const read = (p: string): unknown => JSON.parse(readFileSync(resolve(FIX, p), 'utf8'));
+
+/** A release's own stage, as the probe records it in a baseline run. */
+const own = (release: string, model: string): ArtifactsStage => ({ status: 'ok', ...(read(`${release}/${model}.json`) as object) });
+
+/** The candidate's stage in a check against `base`: its own build plus the cross-load of the baseline's library. */
+function candidate(release: string, base: string, model: string): ArtifactsStage {
+  const cross = (read(`${release}/${model}.cross.json`) as Record<string, { cross: CrossLoad; c?: { cross: Record<string, unknown> } }>)[base];
+  if (!cross) throw new Error(`no cross-load of ${base} in ${release}/${model}`);
+  const stage = own(release, model);
+  return { ...stage, cross: cross.cross, ...(cross.c ? { c: { ...stage.c, cross: cross.c.cross as never } } : {}) };
+}
+
+const ctx = (base: string, cand: string, model: string): CompareContext => ({
+  model,
+  target: 'llvm',
+  baseline: { name: base, label: base, tvmVersion: base, blobs: { get: () => '' } },
+  candidate: { label: cand, tvmVersion: cand, blobs: { get: () => '' } },
+});
+
+const diff = (base: string, cand: string, model: string) => diffArtifacts(own(base, model), candidate(cand, base, model), ctx(base, cand, model));
+const rules = (d: ReturnType<typeof diff>) => d.findings.map((f) => [f.rule, f.subject]).sort();
+
+describe('artifacts fixtures', () => {
+  it('were captured from all four releases', () => {
+    for (const r of RELEASES) expect(existsSync(resolve(FIX, r, 'ds_cnn_s_f32.json')), r).toBe(true);
+  });
+
+  it('carry the blob symbol of each era, read from the .so', () => {
+    expect(own('v0.19', 'ds_cnn_s_f32').library?.blobSymbols).toEqual(['__tvm_dev_mblob']);
+    for (const r of ['v0.25', 'v0.26', 'v0.27']) expect(own(r, 'ds_cnn_s_f32').library?.blobSymbols).toEqual(['__tvm_ffi__library_bin']);
+  });
+
+  it('use bit-identical seeded inputs in every release', () => {
+    const digests = RELEASES.map((r) => own(r, 'ds_cnn_s_f32').inputs?.map((i) => i.sha256));
+    for (const d of digests) expect(d).toEqual(digests[0]);
+  });
+
+  it('mark outputs that do not depend on the input as degenerate: ds_cnn_s_f32 does; mobilenet_v1_025_int8 (-128 everywhere) and squeezenet (ConstantOfShape weights) do not', () => {
+    for (const r of RELEASES) expect(own(r, 'ds_cnn_s_f32').degenerate, r).toBe(false);
+    expect(existsSync(resolve(FIX, 'v0.25', 'mobilenet_v1_025_int8.json'))).toBe(false);
+    for (const r of BUILT.mobilenet_v1_025_int8 ?? []) {
+      expect(own(r, 'mobilenet_v1_025_int8').degenerate, r).toBe(true);
+      expect(own(r, 'mobilenet_v1_025_int8').outputs?.[0]?.summary).toEqual({ min: -128, max: -128, mean: -128, std: 0 });
+    }
+    for (const r of RELEASES) {
+      if (existsSync(resolve(FIX, r, 'squeezenet.json')) && own(r, 'squeezenet').status === 'ok' && own(r, 'squeezenet').outputs) {
+        expect(own(r, 'squeezenet').degenerate, r).toBe(true);
+      }
+    }
+  });
+});
+
+describe('diffArtifacts', () => {
+  it('finds nothing between a stage and itself (and says the cross-load was not tried)', () => {
+    for (const [m, releases] of Object.entries(BUILT)) {
+      for (const r of releases) {
+        const d = diffArtifacts(own(r, m), own(r, m), ctx(r, r, m));
+        expect(d.findings, `${r} ${m}`).toEqual([]);
+        expect(d.skipped.map((s) => s.code)).toEqual(['not-tried']);
+      }
+    }
+  });
+
+  it('v0.19 → 0.25/0.26/0.27: the Relay library loads as a bare library, no "default"; the AOT flow and its C are gone', () => {
+    for (const cand of ['v0.25', 'v0.26', 'v0.27']) {
+      const d = diff('v0.19', cand, 'ds_cnn_s_f32');
+      expect(rules(d), cand).toEqual([
+        ['build-outputs-changed', 'outputs'],
+        ['c-aot-no-longer-available', 'c/aot'],
+        ['c-sources-no-longer-compile', 'c_source_1.c'],
+        ['library-entry-point-missing', 'library'],
+      ]);
+      const f = d.findings.find((x) => x.rule === 'library-entry-point-missing');
+      expect(f?.args).toMatchObject({ entryPoint: 'default', typeKey: 'library', blobSymbols: '__tvm_dev_mblob', runtimeReads: '__tvm_ffi__library_bin' });
+      expect(d.findings.find((x) => x.rule === 'build-outputs-changed')?.args.detail).toContain('[1, 12]');
+      expect(d.findings.find((x) => x.rule === 'c-sources-no-longer-compile')?.args.error).toContain('tvm/runtime/c_runtime_api.h');
+      expect(d.stats.baselineOnCandidate).toBe('loads as a bare "library", no "default"');
+    }
+  });
+
+  it('0.25/0.26/0.27 → v0.19: the Relax library loads as a bare library, no "vm_load_executable"', () => {
+    for (const base of ['v0.25', 'v0.26', 'v0.27']) {
+      const d = diff(base, 'v0.19', 'ds_cnn_s_f32');
+      const f = d.findings.find((x) => x.rule === 'library-entry-point-missing');
+      expect(f?.args, base).toMatchObject({ entryPoint: 'vm_load_executable', blobSymbols: '__tvm_ffi__library_bin', runtimeReads: '__tvm_dev_mblob' });
+    }
+  });
+
+  it('between 0.25, 0.26 and 0.27 every library runs in every runtime with max abs diff 0', () => {
+    for (const [model, releases] of Object.entries(BUILT)) {
+      const relax = releases.filter((r) => r !== 'v0.19');
+      for (const base of relax) {
+        for (const cand of relax) {
+          if (base === cand) continue;
+          const d = diff(base, cand, model);
+          expect(d.findings, `${model} ${base} → ${cand}`).toEqual([]);
+          expect(d.stats.baselineOnCandidate).toBe(
+            model === 'ds_cnn_s_f32' ? 'runs, max abs 0' : 'runs, max abs 0 (outputs do not depend on the input: not evidence)',
+          );
+          expect(d.stats.maxAbs).toBe(0);
+        }
+      }
+    }
+  });
+
+  it('never reports equal outputs of a degenerate model as evidence, nor different ones as a change', () => {
+    const d = diff('v0.19', 'v0.27', 'mobilenet_v1_025_int8');
+    expect(rules(d)).not.toContainEqual(['build-outputs-changed', 'outputs']);
+    expect(diff('v0.26', 'v0.27', 'mobilenet_v1_025_int8').stats.baselineOnCandidate).toContain('not evidence');
+  });
+
+  it('says the fourth cell of the matrix is not available in a check', () => {
+    expect(diff('v0.25', 'v0.27', 'ds_cnn_s_f32').stats.candidateOnBaseline).toMatch(/^not available/);
+  });
+});
+
+describe('artifacts concern', () => {
+  it('hands the candidate local paths of the baseline library, reference and C sources, by sha256', () => {
+    const base = own('v0.19', 'ds_cnn_s_f32');
+    const input = artifactsCrossInput(base, { name: 'v0.19.0', tvmVersion: '0.19.0' }, { path: (sha) => `/store/${sha}` });
+    const sha = (name: string) => base.files?.find((f) => f.name === name)?.sha256;
+    expect(input).toEqual({
+      baseline: 'v0.19.0',
+      tvmVersion: '0.19.0',
+      executor: 'graph',
+      library: `/store/${sha('lib.so')}`,
+      reference: `/store/${sha('reference.npz')}`,
+      c: { sources: [`/store/${sha('c_source_0.c')}`, `/store/${sha('c_source_1.c')}`] },
+    });
+  });
+
+  it('has nothing to hand over when the baseline kept digests only', () => {
+    const base = own('v0.27', 'ds_cnn_s_f32');
+    const digestsOnly = { ...base, files: base.files?.filter((f) => f.name !== 'lib.so') };
+    expect(artifactsCrossInput(digestsOnly, { name: 'v0.27.0', tvmVersion: '0.27.0' }, { path: (s) => s })).toBeUndefined();
+  });
+
+  it('lists each of its rules once, each with a docs page', () => {
+    const ids = ARTIFACT_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(existsSync(resolve(packageRoot, 'docs', 'rules', `${id}.md`)), id).toBe(true);
+    expect(artifacts.rules).toBe(ARTIFACT_RULES);
+    expect(artifacts.failedRule.id).toBe('artifacts-failed');
+  });
+});
