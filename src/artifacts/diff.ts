@@ -130,9 +130,9 @@ export function artifactsCrossInput(base: ArtifactsStage, baseline: { name: stri
     baseline: baseline.name,
     tvmVersion: baseline.tvmVersion,
     executor: base.executor,
-    library: files.path(lib.sha256),
-    reference: files.path(ref.sha256),
-    ...(sources.length ? { c: { sources: sources.map((f) => files.path(f.sha256)) } } : {}),
+    library: files.path({ sha256: lib.sha256, name: lib.name }),
+    reference: files.path({ sha256: ref.sha256, name: ref.name }),
+    ...(sources.length ? { c: { sources: sources.map((f) => files.path(f)) } } : {}),
   };
 }
 

@@ -140,7 +140,7 @@ describe('diffArtifacts', () => {
 describe('artifacts concern', () => {
   it('hands the candidate local paths of the baseline library, reference and C sources, by sha256', () => {
     const base = own('v0.19', 'ds_cnn_s_f32');
-    const input = artifactsCrossInput(base, { name: 'v0.19.0', tvmVersion: '0.19.0' }, { path: (sha) => `/store/${sha}` });
+    const input = artifactsCrossInput(base, { name: 'v0.19.0', tvmVersion: '0.19.0' }, { path: (f) => `/store/${f.sha256}` });
     const sha = (name: string) => base.files?.find((f) => f.name === name)?.sha256;
     expect(input).toEqual({
       baseline: 'v0.19.0',
@@ -155,7 +155,7 @@ describe('artifacts concern', () => {
   it('has nothing to hand over when the baseline kept digests only', () => {
     const base = own('v0.27', 'ds_cnn_s_f32');
     const digestsOnly = { ...base, files: base.files?.filter((f) => f.name !== 'lib.so') };
-    expect(artifactsCrossInput(digestsOnly, { name: 'v0.27.0', tvmVersion: '0.27.0' }, { path: (s) => s })).toBeUndefined();
+    expect(artifactsCrossInput(digestsOnly, { name: 'v0.27.0', tvmVersion: '0.27.0' }, { path: (f) => f.sha256 })).toBeUndefined();
   });
 
   it('lists each of its rules once, each with a docs page', () => {
