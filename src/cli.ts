@@ -25,6 +25,7 @@ interface RawCommon {
   subset?: string;
   only?: string[];
   ir?: boolean;
+  artifacts?: boolean;
   jobs: number;
   timeout: number;
   cache?: string;
@@ -38,6 +39,7 @@ const common = (o: RawCommon): CommonFlags => ({
   subset: o.subset,
   only: o.only,
   ir: o.ir,
+  artifacts: o.artifacts,
   jobs: o.jobs,
   timeoutMs: o.timeout * 1000,
   cacheDir: o.cache,
@@ -52,6 +54,7 @@ function withCommon(cmd: Command): Command {
     .option('--only <ids>', 'comma-separated model ids to keep', splitList)
     .option('--ir', 'snapshot and compare the IR: Relay/Relax per phase and lowered TIR (the default)')
     .option('--no-ir', 'skip the IR snapshots')
+    .option('--artifacts', 'also build each model into a library, run it, and load the baseline\'s library in the candidate runtime (experimental)')
     .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')

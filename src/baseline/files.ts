@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { FileStore } from '../concerns/types.js';
 import { InputError } from '../errors.js';
@@ -9,7 +9,7 @@ import type { Baseline } from './store.js';
 /**
  * The files a baseline's stages stored (compiled libraries, tuning databases), as
  * `<baseline>/files/<sha256>.gz`, handed to a candidate's probe as plain files: unpacked once into
- * a content-addressed folder (the tool's cache), checked against their name.
+ * the tool's cache as `files/<sha256>/<name>`, checked against the record and their sha256.
  */
 export class BaselineFiles implements FileStore {
   constructor(
@@ -17,8 +17,9 @@ export class BaselineFiles implements FileStore {
     private readonly unpacked: string,
   ) {}
 
-  path(sha: string): string {
-    const out = join(this.unpacked, sha);
+  path({ sha256: sha, name }: { sha256: string; name: string }): string {
+    const folder = join(this.unpacked, sha);
+    const out = join(folder, basename(name));
     if (existsSync(out)) return out;
     const file = join(this.baseline.dir, 'files', `${sha}.gz`);
     let data: Buffer;
@@ -30,7 +31,7 @@ export class BaselineFiles implements FileStore {
       throw new InputError(`${file}: stored file does not unpack: ${(err as Error).message}`);
     }
     if (sha256(data) !== sha) throw new InputError(`${file}: content does not match its name`);
-    mkdirSync(this.unpacked, { recursive: true });
+    mkdirSync(folder, { recursive: true });
     writeFileSync(`${out}.tmp`, data);
     renameSync(`${out}.tmp`, out);
     return out;

@@ -1,3 +1,4 @@
+import { artifacts } from '../artifacts/index.js';
 import { frontend } from '../frontend/index.js';
 import { hashKeys } from '../hash-keys/index.js';
 import { irSnapshots } from '../ir-snapshots/index.js';
@@ -7,6 +8,6 @@ import type { Concern, RunWants } from '../concerns/types.js';
  * Every concern, in the order its stage runs (a concern comes after the stages it needs). Adding a
  * concern is one folder of src/ and one line here.
  */
-export const CONCERNS: readonly Concern[] = [frontend, hashKeys, irSnapshots];
+export const CONCERNS: readonly Concern[] = [frontend, hashKeys, irSnapshots, artifacts];
 
 export const wantedConcerns = (run: RunWants): Concern[] => CONCERNS.filter((c) => c.wanted(run));

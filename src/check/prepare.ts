@@ -22,6 +22,8 @@ export interface CorpusOptions {
   only?: string[];
   /** Snapshot and compare the IR (on unless --no-ir). */
   ir?: boolean;
+  /** Build, run and cross-load compiled libraries (--artifacts; the committed baselines do not carry them yet). */
+  artifacts?: boolean;
 }
 
 export type ProgressEvent =

@@ -25,7 +25,7 @@ export interface CheckOptions extends CorpusOptions {
   saveCandidateAs?: string;
 }
 
-export const checkWants = (opts: CorpusOptions, mode: RunWants['mode']): RunWants => ({ mode, ir: opts.ir !== false, artifacts: true, tuning: false });
+export const checkWants = (opts: CorpusOptions, mode: RunWants['mode']): RunWants => ({ mode, ir: opts.ir !== false, artifacts: opts.artifacts === true, tuning: false });
 
 /** Runs the candidate on the corpus and diffs it against a stored baseline. */
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
@@ -39,7 +39,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const runSkips = checkBaselineFor(baseline, corpus);
   const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
-  const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(baseline, join(opts.cacheDir ?? cacheRoot(), 'files')));
+  const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(baseline, join(opts.cacheDir ?? cacheRoot(), 'stage-files')));
   const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, signal: opts.signal, onMessage });
   try {
     const runs = await runJobs(pool, runnable, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });

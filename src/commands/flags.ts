@@ -9,6 +9,7 @@ export interface CommonFlags {
   subset?: string;
   only?: string[];
   ir?: boolean;
+  artifacts?: boolean;
   jobs: number;
   timeoutMs: number;
   cacheDir?: string;

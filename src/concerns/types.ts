@@ -94,8 +94,9 @@ export interface Concern<S extends StageRecord = StageRecord> {
 
 /**
  * Files a stage produced (compiled libraries, tuning databases): a stage record refers to them as
- * { sha256, bytes, name }; the store gives back a local path to hand to a candidate's probe.
+ * { sha256, bytes, name }; the store gives back a local path, under the file's own name (TVM picks
+ * a loader by the extension), to hand to a candidate's probe.
  */
 export interface FileStore {
-  path(sha256: string): string;
+  path(file: { sha256: string; name: string }): string;
 }

@@ -131,5 +131,7 @@ export interface Snapshot {
     frontend?: StageRecord;
     hash_keys?: HashKeysStage;
     ir?: IrStage;
+    /** Compiled library, reference outputs and the cross-load (src/artifacts/). */
+    artifacts?: StageRecord;
   };
 }

@@ -6,6 +6,7 @@ import { srcPath } from '../paths.js';
 const SCHEMA_FILES = [
   'hash-keys/schema.json',
   'ir-snapshots/schema.json',
+  'artifacts/schema.json',
   'probe/snapshot.schema.json',
   'corpus/corpus.schema.json',
   'baseline/manifest.schema.json',
@@ -25,6 +26,7 @@ function instance(): Ajv {
 export type SchemaId =
   | 'urn:tvm-compat:hash-keys'
   | 'urn:tvm-compat:ir'
+  | 'urn:tvm-compat:artifacts'
   | 'urn:tvm-compat:snapshot'
   | 'urn:tvm-compat:corpus'
   | 'urn:tvm-compat:manifest';
