@@ -1,16 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { srcPath } from '../paths.js';
 
-/** Every committed JSON schema, by $id; cross-references between them resolve through this one Ajv. */
-const SCHEMA_FILES = [
-  'hash-keys/schema.json',
-  'ir-snapshots/schema.json',
-  'artifacts/schema.json',
-  'probe/snapshot.schema.json',
-  'corpus/corpus.schema.json',
-  'baseline/manifest.schema.json',
-] as const;
+/** The schemas that are not a concern's stage; cross-references resolve through this one Ajv. */
+const SCHEMA_FILES = ['probe/snapshot.schema.json', 'corpus/corpus.schema.json', 'baseline/manifest.schema.json'] as const;
+
+/**
+ * A concern's stage schema is `src/<concern>/schema.json`, naming its stage in `x-stage`: it is
+ * found there and checked wherever a snapshot holds that stage with status ok, so a new concern
+ * needs no line here or in snapshot.schema.json.
+ */
+function stageSchemas(): { stage: string; schema: { $id: string } }[] {
+  return readdirSync(srcPath(), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(srcPath(e.name, 'schema.json')))
+    .map((e) => JSON.parse(readFileSync(srcPath(e.name, 'schema.json'), 'utf8')) as { $id: string; 'x-stage': string })
+    .map((schema) => ({ stage: schema['x-stage'], schema }))
+    .sort((a, b) => (a.stage < b.stage ? -1 : 1));
+}
 
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
@@ -18,7 +24,17 @@ const compiled = new Map<string, ValidateFunction>();
 function instance(): Ajv {
   if (!ajv) {
     ajv = new Ajv({ allErrors: false, strict: false });
-    for (const file of SCHEMA_FILES) ajv.addSchema(JSON.parse(readFileSync(srcPath(file), 'utf8')));
+    const stages = stageSchemas();
+    for (const { schema } of stages) ajv.addSchema(schema);
+    for (const file of SCHEMA_FILES) {
+      const schema = JSON.parse(readFileSync(srcPath(file), 'utf8')) as { $id: string; properties: Record<string, { properties: Record<string, unknown> }> };
+      if (schema.$id === 'urn:tvm-compat:snapshot') {
+        for (const { stage, schema: part } of stages) {
+          schema.properties.stages!.properties[stage] = { allOf: [{ $ref: '#/definitions/stage' }, { if: { properties: { status: { const: 'ok' } } }, then: { $ref: part.$id } }] };
+        }
+      }
+      ajv.addSchema(schema);
+    }
   }
   return ajv;
 }
