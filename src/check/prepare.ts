@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { DEFAULT_CORPUS, loadCorpus, selectModels, type Corpus } from '../corpus/corpus.js';
 import { checkModelPaths, corpusFromPaths } from '../corpus/from-paths.js';
 import { eraOf } from '../env/capabilities.js';
@@ -104,16 +105,24 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** Runs every job on the pool (its workers bound how many run at once), in input order. */
+/**
+ * Runs every job on the pool (its workers bound how many run at once) and returns the runs in
+ * input order. The biggest model files start first, so that no worker is left with a big one
+ * at the end while the others idle.
+ */
 export async function runJobs(pool: ProbePool, jobs: ProbeJob[], opts: RunOptions): Promise<ProbeRun[]> {
   let done = 0;
-  return mapPool(jobs, opts.jobs, async (job) => {
+  const size = new Map(jobs.map((j) => [j, statSync(j.model.path).size]));
+  const order = [...jobs].sort((a, b) => size.get(b)! - size.get(a)!);
+  const runs = await mapPool(order, opts.jobs, async (job) => {
     const run = await pool.run(job, opts.timeoutMs);
     done += 1;
     const stages = Object.fromEntries(Object.entries(run.snapshot.stages).map(([k, v]) => [k, v?.status ?? 'missing']));
     opts.onProgress?.({ kind: 'job', env: pool.env.label, index: done, total: jobs.length, model: job.model.id, target: job.target.id, seconds: run.wallSeconds, stages });
-    return run;
+    return [job, run] as const;
   });
+  const byJob = new Map(runs);
+  return jobs.map((j) => byJob.get(j)!);
 }
 
 /** The environment's fingerprint and capabilities, from one probe worker (`env inspect`). */
