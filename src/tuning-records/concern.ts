@@ -1,0 +1,93 @@
+import type { Concern, ConcernDiff, FileStore } from '../concerns/types.js';
+import type { StageRecord } from '../probe/snapshot.js';
+import type { Finding } from '../rules/types.js';
+import { TUNING_RULES, tuningDatabaseNoLongerLoads, tuningRecordsNoLongerApply, tuningRecordsRescuable } from './rules.js';
+
+export interface TuningTask {
+  name: string;
+  key?: string;
+  weight?: number;
+  /** tune: records stored for the task. */
+  records?: number;
+  /** apply: the baseline's records of the task, and how many the candidate build dispatched to. */
+  stored?: number;
+  applied?: number;
+  cause?: string;
+}
+
+export interface TuningStage extends StageRecord {
+  mode?: 'tune' | 'apply';
+  kind?: 'auto_scheduler' | 'meta_schedule';
+  baselineKind?: string | null;
+  tasks?: TuningTask[];
+  records?: number;
+  stored?: number;
+  applied?: number;
+  cause?: string;
+  load?: { ok: boolean; type?: string; message?: string };
+  rescue?: { records?: number; attached?: number; failures?: string[]; error?: string };
+  files?: { name: string; sha256?: string; bytes?: number }[];
+}
+
+/** What the candidate's collector gets in ctx["cross"]: local paths of the baseline's database. */
+export interface TuningCrossInput {
+  kind: string;
+  baseline: string;
+  files: Record<string, string>;
+  tasks: TuningTask[];
+}
+
+const ROLE: Record<string, string> = { 'tuning_workload.json': 'workload', 'tuning_records.json': 'records', 'tuning.log': 'log' };
+
+export function tuningCrossInput(base: TuningStage, baseline: { name: string }, files: FileStore): TuningCrossInput | undefined {
+  if (base.mode !== 'tune' || !base.files?.length || !base.records) return undefined;
+  const paths: Record<string, string> = {};
+  for (const f of base.files) {
+    const role = ROLE[f.name];
+    if (f.sha256 && role) paths[role] = files.path({ sha256: f.sha256, name: f.name });
+  }
+  return { kind: base.kind ?? 'meta_schedule', baseline: baseline.name, files: paths, tasks: base.tasks ?? [] };
+}
+
+export function tuningDiff(base: TuningStage, cand: TuningStage, ctx: { model: string; target: string }): ConcernDiff {
+  const findings: Finding[] = [];
+  if (cand.mode !== 'apply') return { findings, skipped: [] };
+  const stored = cand.stored ?? 0;
+  const applied = cand.applied ?? 0;
+  const cause = cand.cause ?? '';
+  const at = { model: ctx.model, target: ctx.target, subject: base.kind ?? 'meta_schedule' };
+  if (cand.load && !cand.load.ok) {
+    findings.push({ rule: tuningDatabaseNoLongerLoads.id, severity: tuningDatabaseNoLongerLoads.severity, ...at, args: { error: cand.load.message ?? '' } });
+  }
+  if (applied < stored) {
+    findings.push({ rule: tuningRecordsNoLongerApply.id, severity: tuningRecordsNoLongerApply.severity, ...at, args: { applied, stored, cause } });
+  }
+  if (applied < stored && (cand.rescue?.attached ?? 0) > 0) {
+    findings.push({ rule: tuningRecordsRescuable.id, severity: tuningRecordsRescuable.severity, ...at, args: { attached: cand.rescue?.attached ?? 0, records: cand.rescue?.records ?? 0 } });
+  }
+  const share = stored ? applied / stored : 0;
+  return { findings, skipped: [], stats: { stored, applied, share, cause } };
+}
+
+export const tuningRecordsConcern = {
+  id: 'tuning-records',
+  stage: 'tuning',
+  noun: 'tuning records',
+  collector: 'tuning-records/collect.py',
+  needs: ['frontend'],
+  wanted: (run) => run.tuning,
+  failedRule: tuningRecordsNoLongerApply,
+  crossInput: (base, baseline, files) => tuningCrossInput(base, baseline, files),
+  diff: (base, cand, ctx) => tuningDiff(base, cand, ctx),
+  table: {
+    resultKey: 'tuning',
+    title: { text: 'Tuning records applied', markdown: 'Tuning records applied' },
+    columns: [
+      { key: 'stored', title: 'stored', markdown: 'stored', format: 'count' },
+      { key: 'applied', title: 'applied', markdown: 'applied', format: 'count' },
+      { key: 'share', title: 'share', markdown: 'share', format: 'percent' },
+      { key: 'cause', title: 'cause', markdown: 'cause', format: (v) => String(v ?? '') },
+    ],
+  },
+  rules: TUNING_RULES,
+} satisfies Concern<TuningStage>;
