@@ -48,7 +48,7 @@ async function make(opts: CreateOptions, locked: Locked): Promise<CreateResult> 
   const { env, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = await prepareCorpus(opts, env);
   const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'baseline'));
-  const { pool, info, importFailure } = await openProbes(env, corpus, concerns, { workers: opts.jobs, signal: opts.signal, onMessage });
+  const { pool, info, importFailure } = await openProbes(env, corpus, concerns, { workers: opts.jobs, jobs: jobs.length, signal: opts.signal, onMessage });
   try {
     // A baseline of an environment that cannot import TVM would be a baseline of nothing.
     if (importFailure) throw new InfraError(`${env.label}: cannot import tvm: ${importFailure.message ?? 'unknown error'}`);

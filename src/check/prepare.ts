@@ -75,10 +75,11 @@ export async function openProbes(
   env: PythonEnv,
   corpus: Corpus,
   concerns: readonly Concern[],
-  opts: { workers: number; signal?: AbortSignal; onMessage?: (text: string) => void },
+  opts: { workers: number; jobs: number; signal?: AbortSignal; onMessage?: (text: string) => void },
 ): Promise<OpenedProbes> {
   opts.onMessage?.(`${env.label}: starting the probe (import tvm)`);
-  const pool = await ProbePool.open(env, { workers: opts.workers, reads: modelFolders(corpus.models.map((model) => ({ model }))), signal: opts.signal });
+  // No more workers than jobs: each one is an import of TVM.
+  const pool = await ProbePool.open(env, { workers: Math.max(1, Math.min(opts.workers, opts.jobs)), reads: modelFolders(corpus.models.map((model) => ({ model }))), signal: opts.signal });
   const { hello } = pool;
   if (opts.signal?.aborted) {
     await pool.close();

@@ -40,7 +40,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
   const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(baseline, join(opts.cacheDir ?? cacheRoot(), 'stage-files')));
-  const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, signal: opts.signal, onMessage });
+  const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, jobs: runnable.length, signal: opts.signal, onMessage });
   try {
     const runs = await runJobs(pool, runnable, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
     const snapshots = runs.map((r) => r.snapshot);

@@ -191,12 +191,26 @@ export class ProbePool {
     return this.hello.info;
   }
 
-  /** Tells every worker (now and later) the era and the collectors, so they are loaded before the forks. */
+  /**
+   * Tells every worker (now and later) the era and the collectors, so they are loaded before the
+   * forks, and starts the other workers meanwhile: their imports run side by side, not one after
+   * the other as jobs arrive.
+   */
   async prepare(era: Era, collectors: string[]): Promise<void> {
     this.prepared = { era, collectors };
     const started = [...this.idle];
     this.idle.length = 0;
-    await Promise.all(started.map((w) => this.prepareWorker(w).then(() => this.release(w))));
+    const more = Array.from({ length: Math.max(0, this.opts.workers - this.all.size) }, async () => {
+      const w = await spawnWorker(this.env, this.runDir, this.opts);
+      this.all.add(w);
+      await readHello(w, this.env);
+      return w;
+    });
+    await Promise.all([...started.map(async (w) => w), ...more].map(async (p) => {
+      const w = await p;
+      await this.prepareWorker(w);
+      this.release(w);
+    }));
   }
 
   private async prepareWorker(w: Worker): Promise<void> {
