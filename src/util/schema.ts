@@ -14,6 +14,7 @@ function stageSchemas(): { stage: string; schema: { $id: string } }[] {
   return readdirSync(srcPath(), { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(srcPath(e.name, 'schema.json')))
     .map((e) => JSON.parse(readFileSync(srcPath(e.name, 'schema.json'), 'utf8')) as { $id: string; 'x-stage': string })
+    .filter((schema) => typeof schema['x-stage'] === 'string')
     .map((schema) => ({ stage: schema['x-stage'], schema }))
     .sort((a, b) => (a.stage < b.stage ? -1 : 1));
 }
