@@ -55,15 +55,20 @@ def _count_lines(path):
 
 
 def _records_per_workload(path):
-    """Records per workload index, read as plain JSON (each line: [workload_index, record])."""
-    counts = {}
+    """(all, valid) records per workload index, read as plain JSON (each line: [workload_index,
+    [trace, run_secs, target, args_info]]). A failed measurement is stored with run_secs 1e10 and
+    is never applied by any database query, so only valid records count as stored."""
+    counts, valid = {}, {}
     if os.path.exists(path):
         with open(path) as f:
             for line in f:
                 if line.strip():
-                    idx = json.loads(line)[0]
+                    idx, rec = json.loads(line)
                     counts[idx] = counts.get(idx, 0) + 1
-    return counts
+                    secs = rec[1] if len(rec) > 1 else None
+                    if secs and all(float(x) < 1e9 for x in secs):
+                        valid[idx] = valid.get(idx, 0) + 1
+    return counts, valid
 
 
 def tune(ctx):
@@ -112,9 +117,10 @@ def tune(ctx):
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     # Workload lines are written in commit order, one per tuned task.
-    per_wl = _records_per_workload(rec_path)
+    per_wl, valid = _records_per_workload(rec_path)
     for i, t in enumerate(tasks_out):
-        t["records"] = per_wl.get(i, 0)
+        t["records"] = valid.get(i, 0)
+        t["failedMeasurements"] = per_wl.get(i, 0) - valid.get(i, 0)
     return {
         "mode": "tune",
         "kind": "meta_schedule",
@@ -124,7 +130,8 @@ def tune(ctx):
         "taskCount": len(extracted),
         "tasks": sorted(tasks_out, key=lambda t: t["name"]),
         "skippedForBudget": sorted(skipped),
-        "records": _count_lines(rec_path),
+        "records": sum(valid.values()),
+        "failedMeasurements": sum(per_wl.values()) - sum(valid.values()),
         "seconds": round(time.time() - started, 1),
         "setupSeconds": setup,
         "files": [{"name": WORKLOAD_FILE}, {"name": RECORDS_FILE}],
