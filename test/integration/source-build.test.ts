@@ -65,7 +65,8 @@ describe.skipIf(!have)('env build --source (runtime library of v0.10.0)', () => 
   it('a one-line C++ error is an infrastructure error naming the file and the first compiler error', async () => {
     const tree = join(dir, 'tvm-pr');
     await execa('tar', ['-xzf', TARBALL, '-C', dir]);
-    await cp(join(dir, 'tvm-v0.10.0'), tree, { recursive: true });
+    // verbatimSymlinks: the tree's relative links (apps/microtvm/…/qemu-system-arm) must stay relative inside the build container.
+    await cp(join(dir, 'tvm-v0.10.0'), tree, { recursive: true, verbatimSymlinks: true });
     const file = join(tree, 'src', 'runtime', 'registry.cc');
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.replace('  func_ = f;\n', '  func_ = f; undeclared_in_this_pr = 1;\n'));
