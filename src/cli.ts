@@ -93,7 +93,13 @@ function progress(quiet: boolean | undefined): (e: ProgressEvent) => void {
  */
 function onInterrupt(): AbortSignal {
   const abort = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort());
+  // Kept installed (not `once`), so that other listeners (the container reaper) see that the CLI
+  // ends the run itself; a second signal ends the process at once.
+  const stop = () => {
+    if (abort.signal.aborted) process.exit(EXIT_CODES.interrupted);
+    abort.abort();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
   return abort.signal;
 }
 

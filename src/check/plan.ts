@@ -40,7 +40,9 @@ export function baselineSnapshot(baseline: Baseline, cand: Pick<Snapshot, 'model
  */
 export function checkBaselineFor(baseline: Baseline, corpus: Pick<Corpus, 'models' | 'targets'>, probeVersion: string = PROBE_VERSION): Skipped[] {
   const mismatches = baselineMismatches(baseline.manifest, { probeVersion, corpus });
-  const probe = mismatches.find((m) => m.code === 'probe-version-differs');
+  // 'unknown': no job of that baseline got as far as the probe reporting its version (every one
+  // crashed before); its snapshots are crash records, compared as such.
+  const probe = baseline.manifest.probeVersion === 'unknown' ? undefined : mismatches.find((m) => m.code === 'probe-version-differs');
   if (probe) {
     throw new InputError(
       `${join(baseline.dir, 'manifest.json')}: baseline ${baseline.manifest.name} was made by probe version ${probe.args.baseline}, this tool's probe is ${probe.args.candidate}; re-create it with compat baseline create`,

@@ -82,6 +82,8 @@ export class ProbePool {
   static async open(env: PythonEnv, opts: PoolOptions): Promise<ProbePool> {
     const runDir = await mkdtemp(join(tmpdir(), 'tvm-compat-run-'));
     await mkdir(join(runDir, 'home'));
+    // A container's user is not this one: HOME and the job folders must be writable to it.
+    if (env.container) await Promise.all([runDir, join(runDir, 'home')].map((d) => chmod(d, 0o777)));
     try {
       const first = await spawnWorker(env, runDir, opts);
       const hello = await readHello(first, env);
