@@ -79,7 +79,9 @@ export async function openProbes(
 ): Promise<OpenedProbes> {
   opts.onMessage?.(`${env.label}: starting the probe (import tvm)`);
   // No more workers than jobs: each one is an import of TVM.
-  const pool = await ProbePool.open(env, { workers: Math.max(1, Math.min(opts.workers, opts.jobs)), reads: modelFolders(corpus.models.map((model) => ({ model }))), signal: opts.signal });
+  const pool = await interruptible(opts.signal, () =>
+    ProbePool.open(env, { workers: Math.max(1, Math.min(opts.workers, opts.jobs)), reads: modelFolders(corpus.models.map((model) => ({ model }))), signal: opts.signal }),
+  );
   const { hello } = pool;
   if (opts.signal?.aborted) {
     await pool.close();
@@ -92,7 +94,7 @@ export async function openProbes(
   const fp = hello.info.fingerprint;
   opts.onMessage?.(`${env.label}: TVM ${fp.tvmVersion} (${fp.gitCommit?.slice(0, 8) ?? 'no commit recorded'}), imported in ${hello.importSeconds.toFixed(1)} s`);
   try {
-    await pool.prepare(eraOf(hello.info.capabilities) ?? 'relax', concerns.map((c) => c.collector));
+    await interruptible(opts.signal, () => pool.prepare(eraOf(hello.info!.capabilities) ?? 'relax', concerns.map((c) => c.collector)));
   } catch (err) {
     await pool.close();
     throw err;
@@ -116,7 +118,7 @@ export async function runJobs(pool: ProbePool, jobs: ProbeJob[], opts: RunOption
   const size = new Map(jobs.map((j) => [j, statSync(j.model.path).size]));
   const order = [...jobs].sort((a, b) => size.get(b)! - size.get(a)!);
   const runs = await mapPool(order, opts.jobs, async (job) => {
-    const run = await pool.run(job, opts.timeoutMs);
+    const run = await interruptible(pool.signal, () => pool.run(job, opts.timeoutMs));
     done += 1;
     const stages = Object.fromEntries(Object.entries(run.snapshot.stages).map(([k, v]) => [k, v?.status ?? 'missing']));
     opts.onProgress?.({ kind: 'job', env: pool.env.label, index: done, total: jobs.length, model: job.model.id, target: job.target.id, seconds: run.wallSeconds, stages });
@@ -140,3 +142,13 @@ export async function describeEnv(env: PythonEnv, onMessage?: (text: string) => 
 
 /** Every stage file of a run, by sha256, for writeBaseline. */
 export const runFiles = (runs: ProbeRun[]): Map<string, string> => new Map(runs.flatMap((r) => [...r.files]));
+
+/** Whatever fails once the run was interrupted (a worker the abort killed) is the interruption. */
+async function interruptible<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (signal?.aborted) throw new Interrupted();
+    throw err;
+  }
+}

@@ -97,6 +97,10 @@ export class ProbePool {
     }
   }
 
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
   get info(): EnvInfo | null {
     return this.hello.info;
   }
