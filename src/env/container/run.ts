@@ -23,15 +23,8 @@ export interface ContainerTarget {
   imageId: string;
 }
 
-export interface ContainerExec {
-  program: string;
-  args: string[];
-  env: Record<string, string>;
-  cwd?: string;
-  /** Host paths read: mounted read-only. */
-  reads: string[];
-  /** Host folders written: mounted read-write and opened to the container's user. */
-  writes: string[];
+/** One program run to its end in a container: what a long-lived one gets (reads mounted read-only, writes read-write), plus limits. */
+export interface ContainerExec extends LongProcessSpec {
   timeoutMs: number;
   signal?: AbortSignal;
   maxBuffer?: number;
