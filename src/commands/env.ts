@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describeEnv, prepareEnv } from '../check/prepare.js';
 import { buildReleaseImage } from '../env/container/build.js';
-import { findContainerCli } from '../env/container/cli.js';
+import { findContainerCli, type ContainerCli } from '../env/container/cli.js';
 import { buildFromSource } from '../env/container/source-build.js';
 import { makeCheckoutFromEnv } from '../env/make-checkout.js';
 import { resolveRelease } from '../env/releases.js';
@@ -78,8 +78,8 @@ async function envBuildSource(flags: BuildFlags, source: string, onMessage: (tex
     if (!mm) throw new UsageError(`env build --source takes an optional release such as v0.10, not "${flags.release}"`);
     expectVersion = `${mm[1]}.${mm[2]}`;
   }
-  const cli = await findContainerCli(flags.cli);
-  const built = await buildFromSource(cli, source, {
+  let cli: ContainerCli | undefined;
+  const built = await buildFromSource(async () => (cli = await findContainerCli(flags.cli)), source, {
     cacheDir: flags.cacheDir ?? cacheRoot(),
     targets: flags.targets,
     jobs: flags.jobs,
@@ -90,6 +90,6 @@ async function envBuildSource(flags: BuildFlags, source: string, onMessage: (tex
     onMessage(`${built.compiledBefore ? 'found' : 'built'} ${flags.targets!.join(', ')} of TVM ${built.tree.version} in ${built.seconds.toFixed(1)} s`);
     return `${built.output}\n`;
   }
-  onMessage(`${built.reused ? 'reused' : 'built'} ${built.tag} (TVM ${built.tree.version}, ${cli.flavour} ${cli.serverVersion}) in ${built.seconds.toFixed(1)} s; use --tvm ${cli.flavour}:${built.tag}`);
+  onMessage(`${built.reused ? 'reused' : 'built'} ${built.tag} (TVM ${built.tree.version}, ${cli!.flavour} ${cli!.serverVersion}) in ${built.seconds.toFixed(1)} s; use --tvm ${cli!.flavour}:${built.tag}`);
   return `${built.tag}\n`;
 }

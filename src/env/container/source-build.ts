@@ -236,7 +236,8 @@ export interface CompileFigures {
   log: string;
 }
 
-export async function buildFromSource(cli: ContainerCli, source: string, opts: SourceBuildOptions): Promise<SourceBuildResult> {
+/** `findCli` is called only once the tree is read and is the version asked for: a wrong tree is a usage error even where no container engine runs. */
+export async function buildFromSource(findCli: () => Promise<ContainerCli>, source: string, opts: SourceBuildOptions): Promise<SourceBuildResult> {
   const started = Date.now();
   const onProgress = opts.onProgress ?? (() => undefined);
   const tree = await readSourceTree(source);
@@ -244,6 +245,7 @@ export async function buildFromSource(cli: ContainerCli, source: string, opts: S
   if (opts.expectVersion && opts.expectVersion !== tree.majorMinor) {
     throw new UsageError(`${tree.path} is TVM ${tree.version}, not v${opts.expectVersion}`);
   }
+  const cli = await findCli();
   const targetsOnly = Boolean(opts.targets?.length);
   const pins = targetsOnly ? [] : pinsFor(tree);
   const options = cmakeOptions(tree);
