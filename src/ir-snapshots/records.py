@@ -13,9 +13,13 @@ normalises further for cross-version comparison. Output is sorted and JSON-seria
 Runs on Python 3.7 to 3.11 with the standard library and tvm only.
 """
 import importlib.util
+import os
 import re
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 
 VERSION_MASK = "<tvm_version>"
 
@@ -58,30 +62,68 @@ def save_json_usable():
 
     tvm 0.27.0.post1 with apache-tvm-ffi 0.1.15.post2 segfaults in ToJSONGraph on any object with
     a DataType field (PrimType, IntImm, so every IRModule); with 0.1.14.post0 it works. A segfault
-    would kill the probe, so the call is tried where a crash costs nothing.
+    would kill the probe, so the call is tried where a crash costs nothing: a fork of this process
+    (TVM is imported already; a fresh interpreter would import it again, seconds), or a fresh
+    interpreter where there is no fork.
     """
     if not _SAVE_JSON_OK and importlib.util.find_spec("tvm_ffi") is None:
         _SAVE_JSON_OK.append(None)  # the legacy FFI (TVM <= 0.20) has no ToJSONGraph
     if not _SAVE_JSON_OK:
-        code = "import sys\nsys.path[:0] = %r\nimport tvm, tvm.ir\ntvm.ir.save_json(tvm.ir.PrimType('int32'))\n" % (
-            list(sys.path),
-        )
         try:
-            proc = subprocess.run(
-                [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300
-            )
-            if proc.returncode == 0:
+            status, err = _try_save_json_forked() if hasattr(os, "fork") else _try_save_json_fresh()
+            if status == 0:
                 _SAVE_JSON_OK.append(None)
             else:
-                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-                why = "tvm.ir.save_json(PrimType) exited with status %d in a child process" % proc.returncode
-                if proc.returncode < 0:
-                    why = "tvm.ir.save_json(PrimType) died of signal %d in a child process" % -proc.returncode
-                first = [line for line in tail if "Segfault" in line or "Error" in line]
+                why = "tvm.ir.save_json(PrimType) exited with status %d in a child process" % status
+                if status < 0:
+                    why = "tvm.ir.save_json(PrimType) died of signal %d in a child process" % -status
+                first = [line for line in err.strip().splitlines() if "Segfault" in line or "Error" in line]
                 _SAVE_JSON_OK.append(why + (": " + first[0].strip() if first else ""))
         except Exception as exc:  # no subprocess (sandbox), a timeout: do not risk the probe
             _SAVE_JSON_OK.append("save_json self-test could not run: %s" % exc)
     return _SAVE_JSON_OK[0]
+
+
+def _try_save_json_forked(timeout=300.0):
+    """(status, stderr) of save_json(PrimType) in a fork; status < 0 is the signal that ended it."""
+    import tvm.ir
+
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a long trace cannot block the child
+    pid = os.fork()
+    if pid == 0:  # the child: its stderr goes to the file, and it never returns into the caller
+        code = 1
+        try:
+            os.dup2(log.fileno(), 2)
+            tvm.ir.save_json(tvm.ir.PrimType("int32"))
+            code = 0
+        except BaseException as exc:  # noqa: B902 - anything the call raises is the answer
+            try:
+                os.write(2, ("%s: %s\n" % (type(exc).__name__, exc)).encode("utf-8", "replace"))
+            except Exception:
+                pass
+        os._exit(code)
+    deadline = time.time() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.time() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            log.close()
+            raise RuntimeError("save_json self-test timed out after %d s" % timeout)
+        time.sleep(0.01)
+    with log:
+        log.seek(0)
+        err = log.read().decode("utf-8", "replace")
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    return code, err
+
+
+def _try_save_json_fresh():
+    code = "import sys\nsys.path[:0] = %r\nimport tvm, tvm.ir\ntvm.ir.save_json(tvm.ir.PrimType('int32'))\n" % (list(sys.path),)
+    proc = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
+    return proc.returncode, proc.stderr.decode("utf-8", "replace")
 
 
 def module_record(phase, mod, ops, live):

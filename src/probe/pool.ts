@@ -68,6 +68,10 @@ export class ProbePool {
   /** Set when no worker can be had any more (a container engine that stopped): every later job fails with it. */
   private broken: Error | null = null;
   private prepared: { era: Era; collectors: string[] } | null = null;
+  /** Workers `open` started that are not up yet; they are prepared once `prepare` has the era (`ready`). */
+  private starting = 0;
+  private openReady: () => void = () => undefined;
+  private readonly ready = new Promise<void>((r) => (this.openReady = r));
   private jobs = 0;
   private closed = false;
 
@@ -78,7 +82,10 @@ export class ProbePool {
     private readonly opts: PoolOptions,
   ) {}
 
-  /** Starts the workers and waits for the first to describe the environment. */
+  /**
+   * Starts every worker at once (their imports of TVM run side by side) and waits for the first
+   * to describe the environment; the others are prepared and join the pool as they come up.
+   */
   static async open(env: PythonEnv, opts: PoolOptions): Promise<ProbePool> {
     const runDir = await mkdtemp(join(tmpdir(), 'tvm-compat-run-'));
     await mkdir(join(runDir, 'home'));
@@ -86,15 +93,52 @@ export class ProbePool {
     if (env.container) await Promise.all([runDir, join(runDir, 'home')].map((d) => chmod(d, 0o777)));
     try {
       const first = await spawnWorker(env, runDir, opts);
-      const hello = await readHello(first, env);
+      const others = Array.from({ length: Math.max(0, opts.workers - 1) }, () => spawnWorker(env, runDir, opts));
+      let hello: Hello;
+      try {
+        hello = await readHello(first, env);
+      } catch (err) {
+        const up = await Promise.allSettled(others);
+        await Promise.all([first, ...up.flatMap((w) => (w.status === 'fulfilled' ? [w.value] : []))].map((w) => w.proc.kill(null)));
+        throw err;
+      }
       const pool = new ProbePool(env, hello, runDir, opts);
       pool.adopt(first);
+      for (const other of others) void pool.bringUp(other);
       opts.signal?.addEventListener('abort', () => void pool.kill(), { once: true });
       return pool;
     } catch (err) {
       await rm(runDir, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /** A worker `open` started: counted at once (close stops it), idle once its hello and prepare are done. */
+  private async bringUp(spawned: Promise<Worker>): Promise<void> {
+    this.starting += 1;
+    let w: Worker | undefined;
+    try {
+      w = await spawned;
+      this.all.add(w);
+      await readHello(w, this.env);
+      await this.ready;
+      await this.prepareWorker(w);
+      this.starting -= 1;
+      if (!this.closed) this.release(w);
+    } catch (err) {
+      // One worker fewer; the others serve. Only a pool with no worker left is broken.
+      this.starting -= 1;
+      if (w) {
+        this.all.delete(w);
+        await w.proc.kill(null);
+      }
+      if (this.all.size === 0 && this.starting === 0 && !this.closed) this.fail(err as Error);
+    }
+  }
+
+  private fail(err: Error): void {
+    this.broken = err;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(err);
   }
 
   get signal(): AbortSignal | undefined {
@@ -107,24 +151,19 @@ export class ProbePool {
 
   /**
    * Tells every worker (now and later) the era and the collectors, so they are loaded before the
-   * forks, and starts the other workers meanwhile: their imports run side by side, not one after
-   * the other as jobs arrive.
+   * forks. Returns once the workers already up are prepared; those still importing TVM are
+   * prepared when they come up and take jobs from then on.
    */
   async prepare(era: Era, collectors: string[]): Promise<void> {
     this.prepared = { era, collectors };
-    const started = [...this.idle];
+    const up = [...this.idle];
     this.idle.length = 0;
-    const more = Array.from({ length: Math.max(0, this.opts.workers - this.all.size) }, async () => {
-      const w = await spawnWorker(this.env, this.runDir, this.opts);
-      this.all.add(w);
-      await readHello(w, this.env);
-      return w;
-    });
-    await Promise.all([...started.map(async (w) => w), ...more].map(async (p) => {
-      const w = await p;
-      await this.prepareWorker(w);
-      this.release(w);
-    }));
+    try {
+      await Promise.all(up.map((w) => this.prepareWorker(w)));
+    } finally {
+      this.openReady();
+    }
+    for (const w of up) this.release(w);
   }
 
   private async prepareWorker(w: Worker): Promise<void> {
@@ -150,7 +189,7 @@ export class ProbePool {
     const idle = this.idle.pop();
     if (idle) return idle;
     // Start workers up to the limit lazily: a run of one job never pays for a second import.
-    if (this.all.size < this.opts.workers) {
+    if (this.all.size + this.starting < this.opts.workers) {
       const w = await spawnWorker(this.env, this.runDir, this.opts);
       this.all.add(w);
       await readHello(w, this.env);
@@ -163,6 +202,7 @@ export class ProbePool {
   /** Runs one job on the next free worker. */
   async run(job: ProbeJob, timeoutMs: number): Promise<ProbeRun> {
     if (this.opts.signal?.aborted || this.closed) throw new Interrupted();
+    this.openReady(); // a pool never told the era lets its other workers take jobs as they are
     const id = ++this.jobs;
     const dir = join(this.runDir, 'jobs', String(id));
     const filesDir = join(dir, 'files');
@@ -231,8 +271,7 @@ export class ProbePool {
       await this.prepareWorker(fresh);
       this.release(fresh);
     } catch (err) {
-      this.broken = err as Error;
-      for (const waiter of this.waiters.splice(0)) waiter.reject(this.broken);
+      this.fail(err as Error);
       throw err;
     }
   }
@@ -247,7 +286,9 @@ export class ProbePool {
     if (!this.closed) {
       this.closed = true;
       for (const w of this.all) w.proc.stdin.end();
-      await Promise.all([...this.all].map((w) => Promise.race([w.proc.exit, new Promise((r) => setTimeout(r, 10_000))]).then(() => w.proc.kill(null))));
+      // The grace timer is unref'd: once every worker has exited, nothing waits it out.
+      const grace = () => new Promise((r) => setTimeout(r, 10_000).unref());
+      await Promise.all([...this.all].map((w) => Promise.race([w.proc.exit, grace()]).then(() => w.proc.kill(null))));
     }
     await rm(this.runDir, { recursive: true, force: true });
   }

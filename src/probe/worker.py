@@ -19,6 +19,7 @@ children share all of it.
 
 Runs on Python 3.7 to 3.11 with the standard library and tvm.
 """
+import gc
 import importlib
 import importlib.util
 import json
@@ -73,6 +74,10 @@ def run_child(request, import_record, import_seconds):
     log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     sys.stdout.flush()
     sys.stderr.flush()
+    # Objects alive now (TVM, its frontends) move to the permanent generation: the child's
+    # collections do not walk them, and so do not copy their pages (Python >= 3.7).
+    if hasattr(gc, "freeze"):
+        gc.freeze()
     pid = os.fork()
     if pid == 0:
         status = 70
@@ -174,7 +179,10 @@ def main(argv):
         code, sig, timed_out = wait(pid, request.get("timeout"))
         current[:] = []
         send({"type": "done", "id": request["id"], "exit": code, "signal": sig, "timedOut": timed_out, "seconds": round(time.time() - t0, 3)})
-    return 0
+    # End of input: every answer is sent. Skip the interpreter's teardown, which with TVM and its
+    # frontends loaded can take seconds (the pool would wait them out before killing the worker).
+    sys.__stdout__.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
