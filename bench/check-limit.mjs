@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark: a cold `compat check` against the limit set by TVM's own work, in one run.
 //
-//   npm run build && node bench/check-limit.mjs [--against v0.25] [--tvm v0.27] [--only a,b] [--jobs N]
+//   npm run build && node bench/check-limit.mjs [--against v0.25] [--tvm v0.27] [--only a,b] [--jobs N] [--variants ir,no-ir]
 //
 // For the check with IR and without (--no-ir) it measures, one after the other on the same
 // machine: the check's wall time (a fresh CLI process: environment reused from the cache, workers,
@@ -23,6 +23,8 @@ const against = arg('--against', 'v0.25');
 const tvm = arg('--tvm', 'v0.27');
 const only = arg('--only');
 const cores = Number(arg('--jobs', String(availableParallelism())));
+// --variants ir,no-ir (default both): the Relay era's IR check of the full corpus is long.
+const variants = arg('--variants', 'ir,no-ir').split(',');
 
 const cli = (args, env = {}) => {
   const t0 = process.hrtime.bigint();
@@ -39,7 +41,7 @@ const python = JSON.parse(execFileSync('node', [join(root, 'dist', 'cli.js'), 'e
 
 console.log(`check --against ${against} --tvm ${tvm}${only ? ` --only ${only}` : ''}, ${cores} jobs, on ${availableParallelism()} cores`);
 console.log('variant   check s   import s   TVM work s   limit s   check/limit');
-for (const ir of [true, false]) {
+for (const ir of [true, false].filter((v) => variants.includes(v ? 'ir' : 'no-ir'))) {
   // The pool keeps its job files when TVM_COMPAT_KEEP_JOBS names a folder: the bench replays them.
   const keep = mkdtempSync(join(tmpdir(), 'tvm-compat-bench-'));
   const args = ['check', '--against', against, '--tvm', tvm, '--jobs', String(cores), '--format', 'json', '--quiet', ...(only ? ['--only', only] : []), ...(ir ? [] : ['--no-ir'])];

@@ -229,9 +229,10 @@ export class ProbePool {
     while (!done) {
       const m = await worker.next(Math.max(1, deadline - Date.now()));
       if (m === null) break;
-      if (m.type === 'started') childPid = Number(m.pid);
+      if (m.type === 'started') worker.job = childPid = Number(m.pid);
       else if (m.type === 'done') done = m;
     }
+    worker.job = null;
     if (this.opts.signal?.aborted) throw new Interrupted();
     if (done) this.release(worker);
     else await this.replace(worker, childPid);
@@ -278,7 +279,8 @@ export class ProbePool {
 
   private async kill(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.all].map((w) => w.proc.kill(null)));
+    // A job runs in a process group of its own (worker.py): kill it with its worker.
+    await Promise.all([...this.all].map((w) => w.proc.kill(w.job)));
   }
 
   /** Stops the workers and removes the run folder (job files included: store them before). */

@@ -44,6 +44,8 @@ export class Worker {
   private readonly queue: (Message | null)[] = [];
   private stderr = '';
   private exited = false;
+  /** The process group of the job it is running (its fork), so that an interruption kills it too. */
+  job: number | null = null;
 
   constructor(readonly proc: LongProcess) {
     createInterface({ input: proc.stdout }).on('line', (line) => {

@@ -132,4 +132,29 @@ describe('an interrupted check', () => {
       expect((await probeWorkers()).length).toBeLessThanOrEqual(workersBefore.length);
     });
   }
+
+  it('by SIGTERM while a long job runs kills that job too (it runs in a process group of its own)', async () => {
+    const workersBefore = await probeWorkers();
+    // densenet121's IR takes a warm worker well over 10 s: the job is mid-TVM when the signal comes.
+    const cli = execa('node', [resolve(packageRoot, 'dist', 'cli.js'), 'check', '--against', 'v0.27', '--tvm', 'v0.27', '--only', 'densenet121', '--jobs', '1'], {
+      reject: false,
+      stdin: 'ignore',
+      cwd: packageRoot,
+    });
+    let stderr = '';
+    await new Promise<void>((done) => {
+      cli.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/imported in/.test(stderr)) setTimeout(done, 3000);
+      });
+      void cli.then(() => done());
+    });
+    const during = (await probeWorkers()).length;
+    cli.kill('SIGTERM');
+    const r = await cli;
+    expect(r.exitCode, String(r.stderr)).toBe(130);
+    expect(during).toBeGreaterThanOrEqual(workersBefore.length + 2); // the worker and its job's fork
+    await new Promise((w) => setTimeout(w, 500));
+    expect(await probeWorkers()).toHaveLength(workersBefore.length);
+  });
 });
