@@ -45,7 +45,6 @@ export interface CCompile {
   compiles?: boolean | null;
   errors?: string[];
   reason?: string;
-  seconds?: number;
 }
 
 /** The baseline's library run by the candidate's runtime, in a child process. */
@@ -69,23 +68,22 @@ export interface CrossLoad {
   ownVsBaseline?: { compared: boolean; reason?: string; within?: boolean; maxAbs?: number; outputs?: Comparison[] };
   error?: string;
   crash?: string;
-  seconds?: Record<string, number | null>;
 }
 
 export interface ArtifactsStage extends StageRecord {
   era?: 'relay' | 'relax';
   executor?: 'graph' | 'vm';
-  library?: { name: string; blobSymbols: string[] };
+  /** `stored: false`: kept as its digest only (over the cap on stored libraries, collect.py), with the reason. */
+  library?: { name: string; blobSymbols: string[]; stored?: false; bytes?: number; sha256?: string; reason?: string };
   reference?: { name: string; seed: number };
   inputs?: TensorDigest[];
   outputs?: TensorDigest[];
   degenerate?: boolean;
   degenerateReason?: string;
   files?: StageFile[];
-  seconds?: Record<string, number | null>;
   cross?: CrossLoad;
   c?: {
-    aot?: { available: boolean; reason?: string; builds?: boolean; seconds?: number; sources?: CCompile[]; message?: string };
+    aot?: { available: boolean; reason?: string; builds?: boolean; sources?: CCompile[]; message?: string };
     mlf?: { available: boolean; reason?: string; file?: string; version?: unknown; layout?: string[]; members?: number; sources?: Record<string, CCompile> };
     cross?: Record<string, CCompile>;
   };
@@ -178,7 +176,7 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     skipped.push(
       stored
         ? skip('not-tried', { what: "loading the baseline's library in the candidate runtime" })
-        : skip('not-stored', { what: "the baseline's library (stored as digests only)" }),
+        : skip('not-stored', { what: `the baseline's library (kept as its digest only${base.library?.reason ? `: ${base.library.reason}` : ''})` }),
     );
   } else if (!x.loads) {
     add(libraryNoLongerLoads, 'library', { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });

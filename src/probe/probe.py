@@ -130,7 +130,9 @@ def run_job(job, out_path, import_record, import_seconds):
 
     out_dir = job.get("outDir") or os.path.dirname(os.path.abspath(out_path))
     cross = job.get("cross") or {}
-    ctx = {"job": job, "era": job["era"], "model": job["model"], "target": job["target"], "outDir": out_dir, "common": common}
+    # ctx["timings"]: a collector adds the seconds of its own steps ("artifacts.build") here, never
+    # to its record, so that snapshots stay byte-stable.
+    ctx = {"job": job, "era": job["era"], "model": job["model"], "target": job["target"], "outDir": out_dir, "common": common, "timings": timings}
     _watch_threads()
 
     for stage in job["stages"]:
