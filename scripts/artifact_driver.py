@@ -24,13 +24,13 @@ if mode == "build":
     era, out_dir = sys.argv[4:6]
     extra = json.loads(sys.argv[6]) if len(sys.argv) > 6 else {}
     job = dict(model=model, era=era, **extra)
-    ctx = {"job": job, "era": era, "model": model, "target": target, "outDir": out_dir, "common": common, "cross": None}
+    ctx = {"job": job, "era": era, "model": model, "target": target, "outDir": out_dir, "common": common, "cross": None, "timings": {}}
     os.makedirs(out_dir, exist_ok=True)
     t = time.time()
     common.load_by_path("frontend/collect.py").collect(ctx)
     fe = time.time() - t
     rec = art.collect(ctx)
-    rec["seconds"] = dict(rec.get("seconds") or {}, frontend=round(fe, 3))
+    rec["seconds"] = dict(ctx["timings"], frontend=round(fe, 3))  # for the capture log; a probe record has none
     print(json.dumps(rec, sort_keys=True, indent=1))
 else:
     own = json.load(open(sys.argv[4]))
@@ -40,7 +40,7 @@ else:
         cross = {"baseline": os.path.basename(os.path.dirname(base_dir.rstrip("/"))), "executor": base["executor"],
                  "library": os.path.join(base_dir, "lib.so"), "reference": os.path.join(base_dir, "reference.npz")}
         ctx = {"job": {"model": model}, "era": own.get("era"), "model": model, "target": target, "common": common, "cross": cross,
-               "outDir": os.path.dirname(os.path.abspath(sys.argv[4]))}
+               "outDir": os.path.dirname(os.path.abspath(sys.argv[4])), "timings": {}}
         entry = {"cross": art.cross_side(ctx, own)}
         sources = [s["name"] for s in (((base.get("c") or {}).get("aot") or {}).get("sources") or [])]
         if sources:

@@ -51,6 +51,7 @@ def make_ctx(model_id, job=None, cross=None, out_dir=None):
         "outDir": out_dir,
         "common": common,
         "cross": cross,
+        "timings": {},
     }
     common.load_by_path("frontend/collect.py").collect(ctx)
     return ctx
