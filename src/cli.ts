@@ -172,7 +172,10 @@ export function buildProgram(): Command {
     .description('list stored baselines')
     .option('--baselines <dir>', 'folder of stored baselines', DEFAULT_BASELINES)
     .action((o: { baselines: string }) => {
-      process.stdout.write(baselineList(resolve(o.baselines)));
+      const listed = baselineList(resolve(o.baselines));
+      process.stdout.write(listed.text);
+      // Listed all the same; the exit code says that some did not read (the first one named).
+      if (listed.problems.length) throw new InputError(`${listed.problems.length} stored baseline(s) do not read: ${listed.problems[0]}`);
     });
 
   const envCmd = program.command('env').description('inspect TVM environments and make checkout trees');

@@ -1,4 +1,5 @@
 import { createBaseline, type CreateResult } from '../check/create-baseline.js';
+import { CompatError } from '../errors.js';
 import { listBaselines, readBaseline } from '../baseline/store.js';
 import type { ProgressEvent } from '../check/prepare.js';
 import type { CommonFlags } from './flags.js';
@@ -21,12 +22,22 @@ export function renderCreated(r: CreateResult): string {
   return `baseline ${r.name} written to ${r.dir}: ${r.snapshots} snapshots (${outcomes}) in ${r.seconds.toFixed(1)} s${crashed}\n`;
 }
 
-/** One line per stored baseline: name, TVM version and commit, snapshot count. */
-export function baselineList(dir: string): string {
+/**
+ * One line per stored baseline: name, TVM version and commit, snapshot count. A baseline that does
+ * not read is a line with its error, and in `problems`: one bad folder hides none of the others.
+ */
+export function baselineList(dir: string): { text: string; problems: string[] } {
+  const problems: string[] = [];
   const rows = listBaselines(dir).map((name) => {
-    const { manifest } = readBaseline(dir, name);
-    const fp = manifest.fingerprint;
-    return `${name}\tTVM ${fp.tvmVersion}\t${fp.gitCommit?.slice(0, 8) ?? '-'}\t${manifest.snapshots.length} snapshots\t${manifest.env.spec}`;
+    try {
+      const { manifest } = readBaseline(dir, name);
+      const fp = manifest.fingerprint;
+      return `${name}\tTVM ${fp.tvmVersion}\t${fp.gitCommit?.slice(0, 8) ?? '-'}\t${manifest.snapshots.length} snapshots\t${manifest.env.spec}`;
+    } catch (err) {
+      if (!(err instanceof CompatError)) throw err;
+      problems.push(err.message);
+      return `${name}\tunreadable: ${err.message}`;
+    }
   });
-  return rows.length ? `${rows.join('\n')}\n` : `no baselines in ${dir}\n`;
+  return { text: rows.length ? `${rows.join('\n')}\n` : `no baselines in ${dir}\n`, problems };
 }

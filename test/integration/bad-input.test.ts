@@ -31,6 +31,20 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/content does not match its sha256 in .*SHA256SUMS/);
   });
 
+  it('baseline list shows every baseline, the corrupt one with its error, and exits 2', async () => {
+    const baselines = join(dir, 'list');
+    for (const name of ['v0.25.0', 'v0.27.0']) await cp(join(DEFAULT_BASELINES, name), join(baselines, name), { recursive: true });
+    const file = join(baselines, 'v0.25.0', 'manifest.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"probeVersion"', '"probeVersion_"'));
+    const r = await runCli(['baseline', 'list', '--baselines', baselines]);
+    expect(r.exitCode).toBe(2);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^v0\.25\.0\tunreadable: .*manifest\.json: content does not match its sha256/);
+    expect(lines[1]).toMatch(/^v0\.27\.0\tTVM 0\.27\.0/);
+    expect(r.stderr).toMatch(/^compat: 1 stored baseline\(s\) do not read: .*v0\.25\.0.*manifest\.json/);
+  });
+
   it('exits 2 naming a hand-edited baseline manifest, before any TVM runs', async () => {
     const baselines = join(dir, 'edited');
     await cp(join(DEFAULT_BASELINES, 'v0.27.0'), join(baselines, 'v0.27.0'), { recursive: true });
