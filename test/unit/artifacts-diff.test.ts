@@ -171,3 +171,22 @@ describe('artifacts concern', () => {
     expect(artifacts.failedRule.id).toBe('artifacts-failed');
   });
 });
+
+describe('a library kept as its digest (over the 16 MB cap)', () => {
+  // The real record of the committed v0.10.0 baseline: resnet50's library is 102.5 MB.
+  const snap = JSON.parse(readFileSync(resolve(packageRoot, 'baselines', 'v0.10.0', 'snapshots', 'resnet50.llvm.json'), 'utf8')) as { stages: { artifacts: ArtifactsStage } };
+  const base = snap.stages.artifacts;
+
+  it('has its size, digest and reason, and no lib.so among the stored files', () => {
+    expect(base.library).toMatchObject({ stored: false, bytes: 102452656, reason: '102.5 MB, over the 16 MB cap on stored libraries' });
+    expect(base.library?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(base.files?.map((f) => f.name)).toEqual(['reference.npz']);
+  });
+
+  it('gives the candidate nothing to load, and a check says why it was not compared', () => {
+    expect(artifactsCrossInput(base, { name: 'v0.10.0', tvmVersion: '0.10.0' }, { path: () => '/nowhere' })).toBeUndefined();
+    const d = diffArtifacts(base, { ...base }, ctx('v0.10.0', 'v0.19.0', 'resnet50'));
+    expect(d.findings).toEqual([]);
+    expect(d.skipped).toEqual([{ code: 'not-stored', args: { what: "the baseline's library (kept as its digest only: 102.5 MB, over the 16 MB cap on stored libraries)" } }]);
+  });
+});
