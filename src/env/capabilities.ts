@@ -1,7 +1,9 @@
-import type { TuningSystem } from '../probe/snapshot.js';
 import type { Capabilities } from './fingerprint.js';
 
 export type Era = 'relay' | 'relax';
+
+/** The tuning system whose records an environment's tasks are matched by. */
+export type TuningSystem = 'auto_scheduler' | 'meta_schedule';
 
 /**
  * The one place the era is decided, from what the environment imports (never from its version):

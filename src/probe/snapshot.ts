@@ -1,4 +1,6 @@
 /** A probe snapshot: one model on one target in one TVM environment (see snapshot.schema.json). */
+import type { TuningSystem } from '../env/capabilities.js';
+
 export type StageStatus = 'ok' | 'error' | 'not_run' | 'skipped';
 
 /** The probe's version (src/probe/probe.py PROBE_VERSION; a unit test holds them equal): a baseline made by another must be re-created. */
@@ -36,7 +38,7 @@ export interface HashKeyTask {
   keyVerified?: boolean;
 }
 
-export type TuningSystem = 'auto_scheduler' | 'meta_schedule';
+export type { TuningSystem };
 
 export interface HashKeysStage extends StageRecord {
   kind?: TuningSystem;
