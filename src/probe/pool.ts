@@ -5,7 +5,6 @@
  * running becomes that job's result, blamed on the stage that was running.
  */
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CorpusModel } from '../corpus/corpus.js';
@@ -13,15 +12,16 @@ import type { Era } from '../env/capabilities.js';
 import type { EnvInfo } from '../env/fingerprint.js';
 import type { PythonEnv } from '../env/resolve.js';
 import { InfraError } from '../errors.js';
-import { sha256 } from '../util/fs.js';
 import { validate } from '../util/schema.js';
 import { recordCrash, readTimings } from './crash.js';
 import type { ProbeJob } from './job.js';
+import { describeFiles, importFailed, Interrupted, ProbeToolError, readSnapshot } from './job-outcome.js';
 import { HELLO_TIMEOUT_MS, lastLine, readHello, spawnWorker, type Hello, type Message, Worker } from './worker-client.js';
 
 export type { JobStage, ProbeJob } from './job.js';
+export { Interrupted, ProbeToolError } from './job-outcome.js';
 export { probeEnvironment, type Hello } from './worker-client.js';
-import type { Snapshot, StageRecord } from './snapshot.js';
+import type { Snapshot } from './snapshot.js';
 
 export interface ProbeRun {
   snapshot: Snapshot;
@@ -34,24 +34,8 @@ export interface ProbeRun {
   files: Map<string, string>;
 }
 
-/** Raised for every job once the run is interrupted; nothing after it is a result. */
-export class Interrupted extends Error {
-  constructor() {
-    super('interrupted');
-    this.name = 'Interrupted';
-  }
-}
-
 /** How long past a job's own limit (enforced by the worker) the pool waits before killing the worker. */
 const GRACE_MS = 60_000;
-
-/** Thrown when the probe reports a failure of tvm-compat itself (exit 70): a tool bug, never a TVM result. */
-export class ProbeToolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProbeToolError';
-  }
-}
 
 export interface PoolOptions {
   /** Workers at once (`--jobs`). */
@@ -293,44 +277,6 @@ export class ProbePool {
       await Promise.all([...this.all].map((w) => Promise.race([w.proc.exit, grace()]).then(() => w.proc.kill(null))));
     }
     await rm(this.runDir, { recursive: true, force: true });
-  }
-}
-
-function importFailed(job: ProbeJob, record: StageRecord): Snapshot {
-  const stages: Record<string, StageRecord> = { import: record };
-  for (const s of job.stages) stages[s.name] = { status: 'not_run', reason: 'import failed' };
-  return {
-    schemaVersion: 1,
-    probeVersion: 'unknown',
-    model: { id: job.model.id, sha256: job.model.sha256, format: job.model.format },
-    target: { id: job.target.id, target: job.target.target },
-    era: null,
-    stages: stages as Snapshot['stages'],
-  };
-}
-
-/** Gives each file a stage record lists (`files: [{name}]`) its sha256 and size; a listed file that is not there is a tool error. */
-async function describeFiles(snapshot: Snapshot, dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const [stage, record] of Object.entries(snapshot.stages)) {
-    const list = (record as { files?: { name: string; sha256?: string; bytes?: number }[] } | undefined)?.files;
-    for (const f of list ?? []) {
-      const path = join(dir, f.name);
-      if (f.name.includes('/') || !existsSync(path)) throw new ProbeToolError(`the ${stage} stage of ${snapshot.model.id} lists a file it did not write: ${f.name}`);
-      const bytes = await readFile(path);
-      f.sha256 = sha256(bytes);
-      f.bytes = bytes.length;
-      out.set(f.sha256, path);
-    }
-  }
-  return out;
-}
-
-async function readSnapshot(file: string): Promise<Snapshot | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Snapshot;
-  } catch {
-    return null;
   }
 }
 

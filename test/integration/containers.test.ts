@@ -30,7 +30,7 @@ async function build(name: string, args: string[]): Promise<string> {
 }
 
 /** Containers this tool started and did not remove, for either CLI. */
-async function leftovers(): Promise<string[]> {
+async function toolContainers(): Promise<string[]> {
   const out: string[] = [];
   for (const cli of ['docker', 'podman']) {
     const r = await execa(cli, ['ps', '--all', '--quiet', '--filter', 'label=tvm-compat'], { reject: false });
@@ -39,12 +39,20 @@ async function leftovers(): Promise<string[]> {
   return out;
 }
 
+/** The tool's containers that were not there when this file began (another run of the tool, e.g. a source build, may hold its own). */
+let before: Set<string> | undefined;
+async function leftovers(): Promise<string[]> {
+  before ??= new Set(await toolContainers());
+  return (await toolContainers()).filter((c) => !before!.has(c));
+}
+
 const json = (r: CliRun): JsonReport => JSON.parse(r.stdout) as JsonReport;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tvm-compat-containers-'));
   // Installs what is missing and starts dockerd if it is not running; fails loudly otherwise.
   await execa('bash', [resolve(packageRoot, 'scripts', 'container-runtime.sh')]);
+  await leftovers(); // records what was there before
   images.docker019 = await build('docker v0.19', ['v0.19', '--cli', 'docker']);
   images.docker019Patched = await build('docker v0.19 patched', ['v0.19', '--cli', 'docker', '--patch', PATCH]);
   images.podman027 = await build('podman v0.27', ['v0.27', '--cli', 'podman']);
