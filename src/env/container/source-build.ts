@@ -16,7 +16,6 @@
  * The classic builder (DOCKER_BUILDKIT=0, what a 20.10 engine has) cannot mount a cache folder
  * into a build step, which is why the compile runs in `run`, not in a Containerfile.
  */
-import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,177 +28,13 @@ import type { ContainerCli } from './cli.js';
 import { inspectImage, LABELS } from './image-info.js';
 import { track, untrack } from './reaper.js';
 import { readSourceTree, type SourceTree } from './source-tree.js';
+import { BUILD_SCRIPT, BUILDER_RECIPE, cmakeOptions, IMAGE_RECIPE, pinsFor, recipeText, RELAY_IMPORTS, SOURCE_LABELS, SOURCE_PINS, sourceKeys } from './source-recipe.js';
+import { formatElapsed, parseBuildFailure, parseCcacheStats, parseProgress } from './build-log.js';
 
-export const BUILDER_RECIPE = 'source-builder.Containerfile';
-export const BUILD_SCRIPT = 'source-build.sh';
-export const IMAGE_RECIPE = 'source.Containerfile';
-
-/** Labels of source-built images, besides LABELS.recipe/release/python. */
-export const SOURCE_LABELS = {
-  /** sha256 of the source tree's content. */
-  source: 'org.tvm-compat.source',
-  /** The cmake options, space-separated. */
-  config: 'org.tvm-compat.cmake',
-} as const;
-
-/**
- * The cmake options of every source build: one configuration for every release, chosen up front
- * (turning USE_VULKAN on in an existing build rebuilds nearly everything). USE_MICRO only where
- * the tree has the standalone CRT. GTest off: a GTest found on the build image stops v0.10's
- * configure ("Neither GTest::GTest nor GTest::gtest targets defined IMPORTED_LOCATION").
- */
-export function cmakeOptions(tree: Pick<SourceTree, 'hasMicro'>): string[] {
-  return [
-    '-DCMAKE_BUILD_TYPE=Release',
-    '-DUSE_LLVM=/usr/bin/llvm-config-14',
-    ...(tree.hasMicro ? ['-DUSE_MICRO=ON'] : []),
-    '-DUSE_VULKAN=ON',
-    '-DUSE_GRAPH_EXECUTOR=ON',
-    '-DUSE_AOT_EXECUTOR=ON',
-    '-DUSE_PROFILER=ON',
-    '-DUSE_RPC=ON',
-    '-DUSE_LIBBACKTRACE=OFF',
-    '-DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON',
-  ];
-}
-
-/**
- * Pinned Python packages for the image, by the tree's major.minor: what the release's period
- * offered for the image's Python (Debian bookworm's 3.11). onnx 1.13.1 is the first onnx with
- * cp311 wheels (1.12.0 has none); numpy 1.23.5 (TVM ≤ 0.15 needs numpy < 2).
- */
-const PERIOD_PINS_2022 = [
-  'numpy==1.23.5',
-  'scipy==1.9.3',
-  'onnx==1.13.1',
-  'protobuf==3.20.3',
-  'tflite==2.10.0',
-  'flatbuffers==1.12',
-  'synr==0.6.0',
-  'attrs==22.1.0',
-  'decorator==5.1.1',
-  'psutil==5.9.4',
-  'typing_extensions==4.4.0',
-  'cloudpickle==2.2.0',
-  'tornado==6.2',
-];
-
-export const SOURCE_PINS: Record<string, string[]> = {
-  '0.10': PERIOD_PINS_2022,
-  '0.11': PERIOD_PINS_2022,
-};
-
-/** The modules the image's build imports to prove it works, by era (the tree's major.minor). */
-const RELAY_IMPORTS = 'tvm, tvm.relay, tvm.auto_scheduler, tvm.relay.frontend.onnx, tvm.relay.frontend.tflite';
-
-export function pinsFor(tree: Pick<SourceTree, 'majorMinor' | 'version' | 'path'>): string[] {
-  const pins = SOURCE_PINS[tree.majorMinor];
-  if (!pins) {
-    throw new UsageError(
-      `${tree.path} is TVM ${tree.version}: source builds have measured Python pins only for ${Object.keys(SOURCE_PINS)
-        .map((v) => `v${v}`)
-        .join(', ')} (src/env/container/source-build.ts SOURCE_PINS)`,
-    );
-  }
-  return pins;
-}
-
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
-const recipeText = (name: string): string => readFileSync(recipePath(name), 'utf8');
-
-export interface SourceKeys {
-  builderTag: string;
-  /** Names the compiled output: tree, options, builder recipe, build script, base. */
-  buildKey: string;
-  /** Names the image: the build key, the image recipe, the pins. */
-  imageKey: string;
-  tag: string;
-}
-
-/** Pure: every key from what goes into it (recipe texts passed in so tests can vary them). */
-export function sourceKeys(input: {
-  tree: Pick<SourceTree, 'digest' | 'version'>;
-  options: string[];
-  base: string;
-  pins: string[];
-  recipes: { builder: string; script: string; image: string };
-}): SourceKeys {
-  const builderKey = sha(JSON.stringify({ recipe: input.recipes.builder, base: input.base }));
-  const buildKey = sha(JSON.stringify({ source: input.tree.digest, options: input.options, builderKey, script: input.recipes.script }));
-  const imageKey = sha(JSON.stringify({ buildKey, recipe: input.recipes.image, pins: input.pins, base: input.base }));
-  const version = input.tree.version.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return {
-    builderTag: `tvm-compat/source-builder:${builderKey.slice(0, 12)}`,
-    buildKey,
-    imageKey,
-    tag: `tvm-compat/tvm-src:${version}-${imageKey.slice(0, 12)}`,
-  };
-}
-
-/** A ninja status line as source-build.sh asks for it: `[done/total elapsed s] description`. */
-export function parseProgress(line: string): { done: number; total: number; seconds: number } | null {
-  const m = /^\[(\d+)\/(\d+) ([\d.]+)s\] /.exec(line);
-  return m ? { done: Number(m[1]), total: Number(m[2]), seconds: Number(m[3]) } : null;
-}
-
-export interface BuildFailure {
-  /** The source file whose compile failed (relative to the tree), or the ninja target. */
-  file: string | null;
-  /** The first compiler error line, or the best line that says why. */
-  error: string;
-}
-
-/**
- * The first failure in a build log: ninja's `FAILED: <target>`, then the first
- * `file:line:col: error: …` (or `fatal error`) after it; a link error or a configure error
- * otherwise.
- */
-export function parseBuildFailure(log: string): BuildFailure {
-  // eslint-disable-next-line no-control-regex
-  const lines = log.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
-  const failed = lines.findIndex((l) => l.startsWith('FAILED: '));
-  const after = failed >= 0 ? lines.slice(failed + 1) : lines;
-  const compilerRe = /^(?:\.\.\/)*(\S+?):(\d+)(?::(\d+))?: (?:fatal )?error: (.*)$/;
-  for (const l of after) {
-    const m = compilerRe.exec(l.trim());
-    if (m) return { file: cleanPath(m[1]!), error: `${cleanPath(m[1]!)}:${m[2]}${m[3] ? `:${m[3]}` : ''}: error: ${m[4]}` };
-  }
-  if (failed >= 0) {
-    const target = lines[failed]!.slice('FAILED: '.length).trim();
-    const why = after.find((l) => /undefined reference|error:|Error \d|\berror\b/i.test(l) && !l.startsWith('FAILED: '));
-    const sourceOfTarget = /CMakeFiles\/[^/]+\.dir\/(.+)\.o$/.exec(target);
-    return { file: sourceOfTarget ? sourceOfTarget[1]! : target, error: (why ?? failureLine(after.join('\n')) ?? 'no error line in the log').trim() };
-  }
-  const cmake = lines.findIndex((l) => /^CMake Error/.test(l));
-  if (cmake >= 0) {
-    const detail = lines.slice(cmake + 1).find((l) => l.trim())?.trim();
-    return { file: null, error: `${lines[cmake]!.trim()}${detail ? ` ${detail}` : ''}` };
-  }
-  return { file: null, error: failureLine(log) ?? 'no error line in the log' };
-}
-
-/** `/build/tvm/src/x.cc` → `src/x.cc` (the tree's path inside the builder). */
-function cleanPath(p: string): string {
-  return p.replace(/^\/build\/tvm\//, '');
-}
-
-/** The `ccache: direct_cache_hit=N preprocessed_cache_hit=N cache_miss=N` line source-build.sh prints. */
-export function parseCcacheStats(log: string): { ccacheHits: number | null; ccacheMisses: number | null } {
-  const line = log.split('\n').reverse().find((l) => l.startsWith('ccache: '));
-  const get = (key: string): number | null => {
-    const m = line ? new RegExp(`\\b${key}=(\\d+)`).exec(line) : null;
-    return m ? Number(m[1]) : null;
-  };
-  const direct = get('direct_cache_hit');
-  const pre = get('preprocessed_cache_hit');
-  const miss = get('cache_miss');
-  return { ccacheHits: direct === null && pre === null ? null : (direct ?? 0) + (pre ?? 0), ccacheMisses: miss };
-}
-
-export function formatElapsed(seconds: number): string {
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
+export { formatElapsed, parseBuildFailure, parseCcacheStats, parseProgress };
+export { BUILD_SCRIPT, BUILDER_RECIPE, cmakeOptions, IMAGE_RECIPE, pinsFor, SOURCE_LABELS, SOURCE_PINS, sourceKeys };
+export type { SourceKeys } from './source-recipe.js';
+export type { BuildFailure } from './build-log.js';
 
 export interface SourceBuildOptions {
   cacheDir: string;
