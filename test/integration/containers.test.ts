@@ -30,16 +30,24 @@ async function build(name: string, args: string[]): Promise<string> {
 }
 
 /** Containers this tool started and did not remove, for either CLI. */
+/**
+ * The tool's probe containers (src/env/container/run.ts names them tvm-compat-<pid>-<hex>). A source
+ * build's compile container (tvm-compat-build-…) is not one: source-build.test.ts may run one beside
+ * this file.
+ */
 async function toolContainers(): Promise<string[]> {
   const out: string[] = [];
   for (const cli of ['docker', 'podman']) {
-    const r = await execa(cli, ['ps', '--all', '--quiet', '--filter', 'label=tvm-compat'], { reject: false });
-    out.push(...String(r.stdout).split('\n').filter(Boolean).map((id) => `${cli}:${id}`));
+    const r = await execa(cli, ['ps', '--all', '--filter', 'label=tvm-compat', '--format', '{{.ID}} {{.Names}}'], { reject: false });
+    for (const line of String(r.stdout).split('\n').filter(Boolean)) {
+      const [id, name = ''] = line.split(' ');
+      if (!name.startsWith('tvm-compat-build-')) out.push(`${cli}:${id}`);
+    }
   }
   return out;
 }
 
-/** The tool's containers that were not there when this file began (another run of the tool, e.g. a source build, may hold its own). */
+/** The probe containers that were not there when this file began (another run of the tool may hold its own). */
 let before: Set<string> | undefined;
 async function leftovers(): Promise<string[]> {
   before ??= new Set(await toolContainers());
