@@ -42,6 +42,25 @@ def inputs_of(entry):
             for i in entry["inputs"]]
 
 
+def _hw(threads, warp, shared):
+    """auto_scheduler.HardwareParams with every field given: GPU task extraction then asks no device."""
+    return {"num_cores": -1, "vector_unit_bytes": 16, "cache_line_bytes": 64, "max_shared_memory_per_block": shared,
+            "max_local_memory_per_block": 2147483647, "max_threads_per_block": threads, "max_vthread_extent": 8, "warp_size": warp}
+
+
+# The design's four targets. Task keys and IR are made on the host for all of them; libraries are
+# run where a device exists (lavapipe gives Vulkan on the CPU).
+TARGETS = [
+    {"id": "llvm", "kind": "llvm", "target": "llvm"},
+    {"id": "cuda", "kind": "cuda", "target": "cuda -arch=sm_80", "hardwareParams": _hw(1024, 32, 49152),
+     "note": "-arch pinned: without it TVM picks the arch of the GPU it finds, else a default that moved (sm_20 -> sm_50 in v0.12)"},
+    {"id": "vulkan", "kind": "vulkan", "target": "vulkan", "hardwareParams": _hw(256, 1, 16384),
+     "note": "runs on Mesa's lavapipe (a CPU Vulkan device) where no GPU is present"},
+    {"id": "c", "kind": "c", "target": "c",
+     "note": "microTVM: target c with the AOT executor and the CRT runtime; Model Library Format where tvm.micro exists"},
+]
+
+
 def main():
     models = []
     onnx_m = load("onnx/manifest.json")
@@ -85,7 +104,7 @@ def main():
     corpus = {
         "$schema": "../src/corpus/corpus.schema.json",
         "version": 1,
-        "targets": [{"id": "llvm", "kind": "llvm", "target": "llvm"}],
+        "targets": TARGETS,
         "subsets": {"ci": sorted(CI_SUBSET)},
         "models": models,
     }

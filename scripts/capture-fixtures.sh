@@ -43,3 +43,9 @@ sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json
 
 # A candidate that cannot finish: the probe is killed by --timeout while importing TVM.
 node dist/cli.js baseline create --tvm v0.27 --only squeezenet --timeout 1 --name v0.27.0-timeout-1s --baselines "$out"
+
+# Every corpus target (llvm, cuda, vulkan, c) with libraries, in each era: the wheels have no cuda
+# or vulkan codegen, so those targets carry keys and "not available in this build".
+for v in v0.19 v0.27; do
+  node dist/cli.js baseline create --tvm $v --no-ir --artifacts --only ds_cnn_s_f32 --name "$v.0-targets" --baselines "$out"
+done

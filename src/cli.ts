@@ -24,6 +24,7 @@ interface RawCommon {
   model?: string[];
   subset?: string;
   only?: string[];
+  target?: string[];
   ir?: boolean;
   artifacts?: boolean;
   jobs: number;
@@ -38,6 +39,7 @@ const common = (o: RawCommon): CommonFlags => ({
   models: o.model,
   subset: o.subset,
   only: o.only,
+  targets: o.target,
   ir: o.ir,
   artifacts: o.artifacts,
   jobs: o.jobs,
@@ -52,6 +54,7 @@ function withCommon(cmd: Command): Command {
     .option('--model <path...>', 'model files (.onnx, .tflite) to use instead of a corpus; inputs are read from the files')
     .option('--subset <name>', 'a model subset named in the corpus, e.g. "ci"')
     .option('--only <ids>', 'comma-separated model ids to keep', splitList)
+    .option('--target <ids>', 'comma-separated corpus target ids (llvm, cuda, vulkan, c); check: the baseline\'s targets by default, baseline create: all', splitList)
     .option('--ir', 'snapshot and compare the IR: Relay/Relax per phase and lowered TIR (the default)')
     .option('--no-ir', 'skip the IR snapshots')
     .option('--artifacts', 'also build each model into a library, run it, and load the baseline\'s library in the candidate runtime (experimental)')

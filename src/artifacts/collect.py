@@ -50,7 +50,7 @@ def _build_relay(ctx, path):
     from tvm import relay
     from tvm.contrib import graph_executor
 
-    target = tvm.target.Target(ctx["target"]["target"])
+    target = ctx["common"].make_target(ctx["target"])
     t0 = time.time()
     with tvm.transform.PassContext(opt_level=3):
         lib = relay.build(ctx["mod"], target=target, params=ctx["params"])
@@ -58,7 +58,9 @@ def _build_relay(ctx, path):
     t0 = time.time()
     lib.export_library(path)
     export = time.time() - t0
-    dev = tvm.cpu(0)
+    dev, why = ctx["common"].device_for(ctx["target"]["kind"])
+    if dev is None:
+        return "graph", build, export, why
     gm = graph_executor.GraphModule(lib["default"](dev))
     names = [i["name"] for i in ctx["model"]["inputs"]]
 
@@ -76,7 +78,7 @@ def _build_relax(ctx, path):
     from tvm import relax
 
     cross_load = ctx["common"].load_by_path("artifacts/cross_load.py")
-    target = tvm.target.Target(ctx["target"]["target"])
+    target = ctx["common"].make_target(ctx["target"])
     t0 = time.time()
     fused = ctx["common"].relax_fused(ctx)
     ex = relax.build(fused, target=target)
@@ -106,6 +108,13 @@ def build_side(ctx):
     path = os.path.join(out_dir, LIBRARY)
     builder = _build_relay if ctx["era"] == "relay" else _build_relax
     executor, build_s, export_s, run = builder(ctx, path)
+    ctx["timings"].update({"artifacts.build": round(build_s, 3), "artifacts.export": round(export_s, 3)})
+    if isinstance(run, str):
+        # Built, not run: no device of the target's kind here (CUDA without a GPU). The library
+        # is kept; without a reference a candidate can load it but not compare outputs.
+        record = {"executor": executor, "library": dict(name=LIBRARY, **elfsyms.blob_symbols(path)), "ran": False, "notRunReason": run, "files": []}
+        _keep_library(record, path)
+        return record, None
     inputs = tensors.seeded_inputs(ctx["model"]["inputs"])
     t0 = time.time()
     outputs = run(inputs)
@@ -140,7 +149,14 @@ def build_side(ctx):
         "degenerate": all(independent),
         "files": [{"name": REFERENCE}],
     }
-    ctx["timings"].update({"artifacts.build": round(build_s, 3), "artifacts.export": round(export_s, 3), "artifacts.run": round(run_s, 3)})
+    ctx["timings"]["artifacts.run"] = round(run_s, 3)
+    _keep_library(record, path)
+    if record["degenerate"]:
+        record["degenerateReason"] = "every output is bit-identical for two different seeded inputs"
+    return record, outputs
+
+
+def _keep_library(record, path):
     size = os.path.getsize(path)
     if size <= LIBRARY_CAP_BYTES:
         record["files"].append({"name": LIBRARY})
@@ -150,9 +166,6 @@ def build_side(ctx):
         record["library"]["bytes"] = size
         record["library"]["sha256"] = _sha256(path)
         record["library"]["reason"] = "%.1f MB, over the %d MB cap on stored libraries" % (size / 1e6, LIBRARY_CAP_BYTES >> 20)
-    if record["degenerate"]:
-        record["degenerateReason"] = "every output is bit-identical for two different seeded inputs"
-    return record, outputs
 
 
 def _parse_marks(stdout):
@@ -206,6 +219,7 @@ def cross_side(ctx, own):
         "library": cross["library"],
         "reference": cross["reference"],
         "executor": cross["executor"],
+        "device": ctx["target"]["kind"],
         "inputNames": [i["name"] for i in ctx["model"]["inputs"]],
         "src": HERE,
     }
@@ -238,6 +252,8 @@ def cross_side(ctx, own):
         result["library"] = {"error": "%s: %s" % (type(exc).__name__, exc)}
     # What this runtime reads: the blob symbol its own libraries carry (and load with).
     result["runtimeReads"] = (own or {}).get("library", {}).get("blobSymbols")
+    if "noDevice" in marks:
+        result["noDevice"] = marks["noDevice"]
     if "entryPointMissing" in marks:
         result["entryPointMissing"] = marks["entryPointMissing"]
     if "outputs" in marks:
@@ -265,17 +281,44 @@ def cross_side(ctx, own):
     return result
 
 
+def unavailable(ctx):
+    """Why this build cannot make a library for the target, or None. Never a pass: the diff shows it."""
+    kind = ctx["target"]["kind"]
+    if not ctx["common"].has_codegen(kind):
+        return "not available in this build: no %s codegen (target.build.%s is not registered)" % (kind, kind)
+    if kind in ("cuda", "vulkan") and ctx["era"] == "relax":
+        return "not built by tvm-compat yet: a Relax module needs GPU schedules (dlight) before relax.build for %s" % kind
+    return None
+
+
 def collect(ctx):
+    kind = ctx["target"]["kind"]
     record = {"era": ctx["era"]}
     own = None
-    try:
-        own, _ = build_side(ctx)
-        record.update(own)
-    except Exception as exc:
-        record.update(status="error", **ctx["common"].error_record(exc))
-    if ctx.get("cross"):
+    if kind == "c":
+        # The microTVM flow is the target: C + AOT + CRT, and Model Library Format where tvm.micro
+        # exists. The Relax era has neither; there target c is built like llvm (relax.build, then
+        # export_library compiles the C) and run on the CPU.
+        c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
+        record["c"] = c_aot.collect(ctx, (ctx.get("cross") or {}).get("c"))
+        c_files = record["c"].pop("_files", [])
+        if ctx["era"] == "relay":
+            record["files"] = sorted(c_files, key=lambda f: f["name"])
+            return record
+    why = unavailable(ctx)
+    if why:
+        record.update(available=False, reason=why)
+    else:
+        try:
+            own, _ = build_side(ctx)
+            record.update(own)
+        except Exception as exc:
+            record.update(status="error", **ctx["common"].error_record(exc))
+    if ctx.get("cross") and ctx["cross"].get("library"):
         record["cross"] = cross_side(ctx, own)
-    wants_c = ((ctx["job"] or {}).get("artifacts") or {}).get("c")
+    if kind == "c":
+        record.setdefault("files", []).extend(c_files)
+    wants_c = kind != "c" and ((ctx["job"] or {}).get("artifacts") or {}).get("c")
     if wants_c:
         c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
         record["c"] = c_aot.collect(ctx, (ctx.get("cross") or {}).get("c"))

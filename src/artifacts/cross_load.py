@@ -92,7 +92,8 @@ def main():
 
     import tvm
 
-    dev = tvm.cpu(0)
+    kind = req.get("device", "llvm")
+    dev = tvm.cpu(0) if kind in ("llvm", "c") else {"cuda": tvm.cuda, "vulkan": tvm.vulkan}[kind](0)
     t0 = time.time()
     lib = tvm.runtime.load_module(req["library"])
     mark("loadSeconds", round(time.time() - t0, 3))
@@ -108,6 +109,16 @@ def main():
     if ENTRY_POINTS[executor] not in present:
         mark("runs", False)
         mark("entryPointMissing", ENTRY_POINTS[executor])
+        return
+    try:
+        exists = bool(dev.exist)
+    except Exception as exc:
+        exists, why = False, str(exc).strip().splitlines()[-1][:200]
+    else:
+        why = "no %s device on this machine" % kind
+    if not exists:
+        mark("runs", False)
+        mark("noDevice", why)
         return
     t0 = time.time()
     if executor == "graph":

@@ -5,6 +5,8 @@ import type { Finding, RuleDefinition } from '../rules/types.js';
 import {
   buildOutputsChanged,
   cAotNoLongerAvailable,
+  codegenNotInBuild,
+  modelLibraryFormatChanged,
   cSourcesNoLongerCompile,
   libraryEntryPointMissing,
   libraryNoLongerLoads,
@@ -57,6 +59,8 @@ export interface CrossLoad {
   imports?: string[] | null;
   entryPoints?: string[] | null;
   entryPointMissing?: string;
+  /** The candidate's machine has no device of the target's kind: loaded, not run. */
+  noDevice?: string;
   library?: { blobSymbols?: string[]; error?: string };
   /** The blob symbol the candidate's own libraries carry: what its runtime reads. */
   runtimeReads?: string[] | null;
@@ -72,6 +76,12 @@ export interface CrossLoad {
 
 export interface ArtifactsStage extends StageRecord {
   era?: 'relay' | 'relax';
+  /** false: this build cannot make a library for the target (reason says why); nothing else is set. */
+  available?: false;
+  reason?: string;
+  /** false: built, not run (no device of the target's kind); no reference is stored. */
+  ran?: false;
+  notRunReason?: string;
   executor?: 'graph' | 'vm';
   /** `stored: false`: kept as its digest only (over the cap on stored libraries, collect.py), with the reason. */
   library?: { name: string; blobSymbols: string[]; stored?: false; bytes?: number; sha256?: string; reason?: string };
@@ -93,9 +103,9 @@ export interface ArtifactsStage extends StageRecord {
 export interface ArtifactsCrossInput {
   baseline: string;
   tvmVersion: string;
-  executor: 'graph' | 'vm';
-  library: string;
-  reference: string;
+  executor?: 'graph' | 'vm';
+  library?: string;
+  reference?: string;
   c?: { sources: string[] };
 }
 
@@ -122,14 +132,13 @@ const fileOf = (stage: ArtifactsStage, name: string | undefined): StageFile | un
 export function artifactsCrossInput(base: ArtifactsStage, baseline: { name: string; tvmVersion: string }, files: FileStore): ArtifactsCrossInput | undefined {
   const lib = fileOf(base, base.library?.name);
   const ref = fileOf(base, base.reference?.name);
-  if (!base.executor || !lib?.sha256 || !ref?.sha256) return undefined;
   const sources = (base.c?.aot?.sources ?? []).map((s) => fileOf(base, s.name)).filter((f): f is StageFile & { sha256: string } => Boolean(f?.sha256));
+  const runnable = base.executor && lib?.sha256 && ref?.sha256;
+  if (!runnable && !sources.length) return undefined;
   return {
     baseline: baseline.name,
     tvmVersion: baseline.tvmVersion,
-    executor: base.executor,
-    library: files.path({ sha256: lib.sha256, name: lib.name }),
-    reference: files.path({ sha256: ref.sha256, name: ref.name }),
+    ...(runnable ? { executor: base.executor, library: files.path({ sha256: lib.sha256!, name: lib.name }), reference: files.path({ sha256: ref.sha256!, name: ref.name }) } : {}),
     ...(sources.length ? { c: { sources: sources.map((f) => files.path(f)) } } : {}),
   };
 }
@@ -139,12 +148,17 @@ const g = (x: number | undefined): string => (x === undefined ? '?' : String(Num
 /** A side's own build and run, as a matrix cell. */
 function ownCell(s: ArtifactsStage): string {
   if (s.status !== 'ok') return `fails: ${s.message ?? s.status}`;
+  if (s.available === false) return s.reason ?? 'not available';
+  if (!s.library) return 'no library (C flow only)';
+  if (s.ran === false) return `built, not run: ${s.notRunReason ?? '?'}`;
   return s.degenerate ? 'runs (outputs do not depend on the input)' : 'runs';
 }
 
-function crossCell(x: CrossLoad | undefined, degenerate: boolean): string {
+function crossCell(base: ArtifactsStage, x: CrossLoad | undefined, degenerate: boolean): string {
+  if (!base.library) return 'no baseline library';
   if (!x) return 'not tried';
   if (!x.loads) return `does not load: ${x.error ?? 'unknown'}`;
+  if (x.noDevice) return `loads, not run: ${x.noDevice}`;
   if (x.entryPointMissing) return `loads as a bare "${x.typeKey ?? '?'}", no "${x.entryPointMissing}"`;
   if (!x.runs) return `loads, does not run: ${x.error ?? 'unknown'}`;
   if (degenerate) return `runs, max abs ${g(x.maxAbs)} (outputs do not depend on the input: not evidence)`;
@@ -157,7 +171,14 @@ function cCell(s: ArtifactsStage): string {
   if (!aot.available) return 'not available';
   if (!aot.builds) return 'build fails';
   const src = aot.sources ?? [];
-  return `${src.filter((x) => x.compiles).length}/${src.length} compile`;
+  const open = src.filter((x) => x.compiles === null).length;
+  return `${src.filter((x) => x.compiles).length}/${src.length} compile${open ? ` (${open} not decidable: ${src.find((x) => x.compiles === null)?.reason ?? '?'})` : ''}`;
+}
+
+/** The baseline's generated C compiled against the candidate's headers. */
+function crossC(cand: ArtifactsStage): string {
+  const x = Object.values(cand.c?.cross ?? {});
+  return x.length ? `; baseline's C with candidate headers: ${x.filter((r) => r.compiles).length}/${x.length} compile` : '';
 }
 
 const list = (xs: string[] | null | undefined): string => (xs && xs.length ? xs.join(', ') : 'no blob symbol');
@@ -171,7 +192,19 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   const x = cand.cross;
   const degenerate = Boolean(base.degenerate);
 
-  if (!x) {
+  const side = (which: 'baseline' | 'candidate', s: ArtifactsStage) => ({ what: 'a compiled library', reason: s.reason ?? '?', side: which });
+  if (base.available === false) skipped.push(skip('not-available', side('baseline', base)));
+  if (cand.available === false && base.available !== false) {
+    if (base.library) add(codegenNotInBuild, 'library', { reason: cand.reason ?? '?' });
+    else skipped.push(skip('not-available', side('candidate', cand)));
+  }
+  if (!base.library) {
+    // Nothing of the baseline to load: no library for this target (C flow only, or not available).
+  } else if (base.ran === false) {
+    skipped.push(skip('not-available', { what: "running the baseline's library", reason: base.notRunReason ?? '?', side: 'baseline' }));
+  } else if (x?.loads && x.noDevice) {
+    skipped.push(skip('no-device', { what: "the baseline's library", reason: x.noDevice }));
+  } else if (!x) {
     const stored = Boolean(fileOf(base, base.library?.name)?.sha256);
     skipped.push(
       stored
@@ -208,6 +241,19 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   if (baseAot?.available && baseAot.builds && candAot && !candAot.available) {
     add(cAotNoLongerAvailable, 'c/aot', { reason: candAot.reason ?? 'unknown' });
   }
+  const bm = base.c?.mlf;
+  const cm = cand.c?.mlf;
+  if (bm?.available && cm) {
+    const changes: string[] = [];
+    if (!cm.available) changes.push(`no longer exported (${cm.reason ?? '?'})`);
+    else {
+      if (JSON.stringify(bm.version) !== JSON.stringify(cm.version)) changes.push(`metadata version ${JSON.stringify(bm.version)} → ${JSON.stringify(cm.version)}`);
+      const gone = (bm.layout ?? []).filter((x) => !(cm.layout ?? []).includes(x));
+      const added = (cm.layout ?? []).filter((x) => !(bm.layout ?? []).includes(x));
+      if (gone.length || added.length) changes.push(`top-level layout ${gone.map((x) => `-${x}`).concat(added.map((x) => `+${x}`)).join(' ')}`);
+    }
+    if (changes.length) add(modelLibraryFormatChanged, 'c/mlf', { detail: changes.join('; ') });
+  }
   if (baseAot?.builds) {
     const compiled = new Map((baseAot.sources ?? []).filter((s) => s.compiles && s.name).map((s) => [s.name as string, s]));
     for (const [name, r] of Object.entries(cand.c?.cross ?? {})) {
@@ -221,10 +267,10 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   const stats: ArtifactStats = {
     baselineOnBaseline: ownCell(base),
     candidateOnCandidate: ownCell(cand),
-    baselineOnCandidate: crossCell(x, degenerate),
+    baselineOnCandidate: crossCell(base, x, degenerate),
     candidateOnBaseline: 'not available: a check has no baseline runtime',
     ...(x?.runs && x.maxAbs !== undefined ? { maxAbs: x.maxAbs } : {}),
-    ...(base.c || cand.c ? { c: `${cCell(base)} → ${cCell(cand)}` } : {}),
+    ...(base.c || cand.c ? { c: `${cCell(base)} → ${cCell(cand)}${crossC(cand)}` } : {}),
   };
   return { findings, skipped, stats };
 }

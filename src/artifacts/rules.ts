@@ -11,6 +11,17 @@ export const artifactsFailed = defineRule({
   upgradeNote: 'Compiling {model} for {target} fails after the upgrade: {error}',
 });
 
+export const codegenNotInBuild = defineRule({
+  id: 'codegen-not-in-build',
+  concern: 'artifacts',
+  severity: 'warning',
+  title: 'Candidate build cannot compile for the target',
+  message: 'The baseline built {model} for {target}; the candidate build cannot: {reason}',
+  explain:
+    "The candidate TVM has no code generator for a target the baseline compiled for (a wheel built without USE_VULKAN or USE_CUDA, or a flow tvm-compat cannot drive in that era). New libraries for the target cannot be built with it; whether the baseline's library still runs is checked separately.",
+  upgradeNote: 'The new TVM build cannot compile {model} for {target} ({reason}): use a build with that codegen.',
+});
+
 export const libraryNoLongerLoads = defineRule({
   id: 'library-no-longer-loads',
   concern: 'artifacts',
@@ -78,6 +89,17 @@ export const cAotNoLongerAvailable = defineRule({
   upgradeNote: 'The C/AOT flow for {model} is gone in the new TVM ({reason}); stay on the old one for microcontroller builds.',
 });
 
+export const modelLibraryFormatChanged = defineRule({
+  id: 'model-library-format-changed',
+  concern: 'artifacts',
+  severity: 'warning',
+  title: 'Model Library Format export changed',
+  message: 'The Model Library Format export of {model} changed: {detail}',
+  explain:
+    'microTVM projects consume the Model Library Format tarball (`tvm.micro.export_model_library_format`): its metadata version, its top-level layout, or the export itself. A project template or build script written for the baseline\'s tarball may not read the candidate\'s.',
+  upgradeNote: 'Model Library Format of {model}: {detail}; check the microTVM project that reads it.',
+});
+
 export const cSourcesNoLongerCompile = defineRule({
   id: 'c-sources-no-longer-compile',
   concern: 'artifacts',
@@ -91,6 +113,8 @@ export const cSourcesNoLongerCompile = defineRule({
 
 export const ARTIFACT_RULES = [
   artifactsFailed,
+  codegenNotInBuild,
+  modelLibraryFormatChanged,
   libraryNoLongerLoads,
   libraryEntryPointMissing,
   libraryRunFails,

@@ -10,6 +10,7 @@ import type { Snapshot, StageRecord } from '../probe/snapshot.js';
 import { SEVERITIES, sortFindings, type Finding, type Severity } from '../rules/types.js';
 import { TOOL } from '../version.js';
 import { environmentChanges } from './environment.js';
+import { targetTable } from './targets.js';
 import { baselineSnapshot, isSkip } from './plan.js';
 import type { CheckResult, EnvSummary, Verdict } from './types.js';
 
@@ -35,12 +36,13 @@ export function verdictOf(findings: Finding[], skipped: Skipped[]): Verdict {
  * Diffs every candidate snapshot against the baseline's snapshot of the same model and target
  * with every concern, and builds the one CheckResult all renderers read.
  */
-export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: { models: number; targets: string[] }, notRun: Skipped[] = []): CheckResult {
+export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: CheckResult['corpus'], notRun: Skipped[] = []): CheckResult {
   const name = baseline.manifest.name;
   const findings: Finding[] = [];
   const preExisting: PreExisting[] = [];
   const skipped: Skipped[] = [...notRun];
   const models: ModelResult[] = [];
+  const compared: { base: Snapshot; cand: Snapshot }[] = [];
   const pairs = new Map(CONCERNS.map((c) => [c.id, [] as { base: StageRecord | undefined; cand: StageRecord | undefined }[]]));
   for (const snapshot of cand.snapshots) {
     const where = { model: snapshot.model.id, target: snapshot.target.id };
@@ -55,6 +57,7 @@ export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: 
       candidate: { label: cand.label, tvmVersion: cand.fingerprint.tvmVersion, blobs: cand.blobs ?? NO_BLOBS },
     };
     const cmp = comparePair(base, snapshot, ctx, CONCERNS);
+    compared.push({ base, cand: snapshot });
     findings.push(...cmp.findings);
     preExisting.push(...cmp.preExisting);
     skipped.push(...cmp.skipped);
@@ -74,6 +77,7 @@ export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: 
     baseline: { name, ...summarise(baseline.manifest.env.label, baseline.manifest.fingerprint, baseline.manifest.capabilities) },
     candidate: summarise(cand.label, cand.fingerprint, cand.capabilities),
     corpus,
+    targets: targetTable(compared, CONCERNS, corpus.targets, corpus.notRun),
     environment: environmentChanges(baseline.manifest.fingerprint, cand.fingerprint),
     findings: sorted,
     preExisting: preExisting.sort(byKey((p) => `${p.model}/${p.target}/${p.stage}`)),

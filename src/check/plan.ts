@@ -20,7 +20,8 @@ export const jobStages = (concerns: readonly Concern[]): JobStage[] => concerns.
 export function planJobs(corpus: Corpus, run: RunWants): { concerns: Concern[]; jobs: ProbeJob[] } {
   const concerns = wantedConcerns(run);
   const stages = jobStages(concerns);
-  return { concerns, jobs: corpus.models.flatMap((model) => corpus.targets.map((target) => ({ model, target, stages }))) };
+  const forTarget = (kind: string) => stages.filter((_, i) => concerns[i]!.targetKinds?.includes(kind as never) ?? true);
+  return { concerns, jobs: corpus.models.flatMap((model) => corpus.targets.map((target) => ({ model, target, stages: forTarget(target.kind) }))) };
 }
 
 /** The baseline's snapshot of this model and target, or why there is none to compare with. */

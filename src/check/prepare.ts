@@ -21,6 +21,8 @@ export interface CorpusOptions {
   subset?: string;
   /** Model ids to keep. */
   only?: string[];
+  /** Corpus target ids to keep (all when absent; a check defaults to the baseline's). */
+  targets?: string[];
   /** Snapshot and compare the IR (on unless --no-ir). */
   ir?: boolean;
   /** Build, run and cross-load compiled libraries (--artifacts; the committed baselines do not carry them yet). */
@@ -53,9 +55,9 @@ export async function prepareCorpus(opts: CorpusOptions, env: PythonEnv): Promis
   if (opts.models?.length && opts.corpus) throw new UsageError('--model and --corpus cannot be combined');
   if (opts.models?.length) {
     if (opts.subset) throw new UsageError('--subset needs a corpus file, not --model');
-    return selectModels(await corpusFromPaths(opts.models, env), { only: opts.only });
+    return selectModels(await corpusFromPaths(opts.models, env), { only: opts.only, targets: opts.targets });
   }
-  const corpus = selectModels(loadCorpus(opts.corpus ?? DEFAULT_CORPUS), { subset: opts.subset, only: opts.only });
+  const corpus = selectModels(loadCorpus(opts.corpus ?? DEFAULT_CORPUS), { subset: opts.subset, only: opts.only, targets: opts.targets });
   if (!corpus.models.length) throw new UsageError('the selection leaves no model to run');
   return corpus;
 }

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { BaselineFiles } from '../baseline/files.js';
-import { readBaseline, resolveBaselineName, withBaselineLock, writeBaseline } from '../baseline/store.js';
+import { readBaseline, resolveBaselineName, withBaselineLock, writeBaseline, type Baseline } from '../baseline/store.js';
+import type { Corpus } from '../corpus/corpus.js';
+import { UsageError } from '../errors.js';
 import { skip, type Skipped } from '../concerns/skips.js';
 import { cacheRoot } from '../env/resolve.js';
 import type { RunWants } from '../concerns/types.js';
@@ -35,7 +37,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const onMessage = (text: string) => opts.onProgress?.({ kind: 'message', text });
   onMessage(`baseline ${name}: TVM ${baseline.manifest.fingerprint.tvmVersion}, ${baseline.snapshots.size} snapshots`);
   const { env, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
-  const corpus = await prepareCorpus(opts, env);
+  const corpus = forBaseline(await prepareCorpus(opts, env), baseline, opts.targets);
   const runSkips = checkBaselineFor(baseline, corpus);
   const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
@@ -52,12 +54,27 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     return assembleResult(
       baseline,
       { label: env.label, fingerprint: info.fingerprint, capabilities: info.capabilities, snapshots },
-      { models: corpus.models.length, targets: corpus.targets.map((t) => t.id) },
+      { models: corpus.models.length, targets: corpus.targets.map((t) => t.id), notRun: corpus.notRun },
       [...runSkips, ...notRun.map((s) => ({ ...s, check: 'all' }))],
     );
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * A check runs the baseline's targets unless --target says otherwise: what a baseline was made
+ * for is what it can be checked on. The corpus targets it lacks are named in the report.
+ */
+export function forBaseline(corpus: Corpus, baseline: Baseline, asked: string[] | undefined): Corpus & { notRun: { target: string; reason: string }[] } {
+  const has = new Set(baseline.manifest.corpus.targets.map((t) => t.id));
+  if (asked?.length) return { ...corpus, notRun: [] };
+  const targets = corpus.targets.filter((t) => has.has(t.id));
+  if (!targets.length) {
+    throw new UsageError(`baseline ${baseline.manifest.name} has none of the corpus's targets (${corpus.targets.map((t) => t.id).join(', ')}); it has ${[...has].join(', ')}`);
+  }
+  const notRun = corpus.targets.filter((t) => !has.has(t.id)).map((t) => ({ target: t.id, reason: `baseline ${baseline.manifest.name} was made without it` }));
+  return { ...corpus, targets, notRun };
 }
 
 /** Diffs two stored baselines: no TVM runs, the same report. */
@@ -75,10 +92,12 @@ export function diffBaselines(baselinesDir: string, from: string, to: string): C
       ? [{ model: '*', target: '*', check: 'all', ...skip('corpus-differs', { baseline: base.manifest.name, was: bc.digest, now: cc.digest }) }]
       : [];
   const ids = new Set([...cand.snapshots.values()].map((s) => s.model.id));
+  const candTargets = new Set(cc.targets.map((t) => t.id));
+  const notRun = bc.targets.filter((t) => !candTargets.has(t.id)).map((t) => ({ target: t.id, reason: `${cand.manifest.name} was made without it` }));
   return assembleResult(
     base,
     { label: cand.manifest.name, fingerprint: cand.manifest.fingerprint, capabilities: cand.manifest.capabilities, snapshots: [...cand.snapshots.values()], blobs: cand.blobs },
-    { models: ids.size, targets: cand.manifest.corpus.targets.map((t) => t.id) },
+    { models: ids.size, targets: cc.targets.filter((t) => bc.targets.some((b) => b.id === t.id)).map((t) => t.id), notRun },
     runSkips,
   );
 }

@@ -3,6 +3,7 @@ import type { Skipped } from '../concerns/skips.js';
 import type { Era } from '../env/capabilities.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { EnvChange } from './environment.js';
+import type { TargetRow } from './targets.js';
 
 export type { ModelResult, PreExisting } from './compare.js';
 export type { Skipped } from '../concerns/skips.js';
@@ -26,7 +27,10 @@ export interface CheckResult {
   verdict: Verdict;
   baseline: EnvSummary & { name: string };
   candidate: EnvSummary;
-  corpus: { models: number; targets: string[] };
+  /** targets: those compared; notRun: targets one side has and the other was made without (never counted as passed). */
+  corpus: { models: number; targets: string[]; notRun?: { target: string; reason: string }[] };
+  /** Target × concern: what was compared where, and what was not available or not collected (src/check/targets.ts). */
+  targets: { concerns: string[]; rows: TargetRow[] };
   /** Fingerprint fields that differ: the context of the findings. */
   environment: EnvChange[];
   findings: Finding[];

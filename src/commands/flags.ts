@@ -8,6 +8,7 @@ export interface CommonFlags {
   models?: string[];
   subset?: string;
   only?: string[];
+  targets?: string[];
   ir?: boolean;
   artifacts?: boolean;
   jobs: number;

@@ -32,6 +32,10 @@ export const SKIP_CODES = {
   'phase-failed': { incomplete: false },
   /** The baseline's stage failed (its own answer, e.g. the model did not import): it has nothing that could break. */
   'baseline-has-none': { incomplete: false },
+  /** The build cannot make this for the target (no codegen, a flow the era lacks), on the side named: shown, never a pass. */
+  'not-available': { incomplete: false },
+  /** The baseline ran this on a device the candidate's machine does not have: its library was not run. */
+  'no-device': { incomplete: true },
   /** The baseline does not store this by design (over a size cap, or its TVM cannot serialise it). */
   'not-stored': { incomplete: false },
 } as const satisfies Record<string, { incomplete: boolean }>;

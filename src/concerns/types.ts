@@ -4,6 +4,7 @@
  * ok / error / pre-existing / not-run cases once for every concern; a concern only says how two
  * ok stages differ.
  */
+import type { TargetKind } from '../corpus/corpus.js';
 import type { Capabilities } from '../env/fingerprint.js';
 import type { Snapshot, StageName, StageRecord } from '../probe/snapshot.js';
 import type { Finding, RuleDefinition } from '../rules/types.js';
@@ -71,6 +72,8 @@ export interface Concern<S extends StageRecord = StageRecord> {
   collector: string;
   /** Stages that must be ok before this one runs. */
   needs: StageName[];
+  /** The target kinds the stage runs on (every kind when absent); elsewhere the report says "not collected on this target". */
+  targetKinds?: readonly TargetKind[];
   wanted(run: RunWants): boolean;
   /** Reported when the baseline's stage was ok and the candidate's failed. */
   failedRule: RuleDefinition;

@@ -22,11 +22,17 @@ export interface CorpusModel {
   license?: string;
 }
 
+export type TargetKind = 'llvm' | 'cuda' | 'vulkan' | 'c';
+
 export interface CorpusTarget {
   id: string;
-  kind: 'llvm';
-  /** The TVM target string, e.g. "llvm". */
+  /** llvm: host CPU; cuda, vulkan: GPU (keys and kernels made on the host); c: microTVM (C + AOT + CRT). */
+  kind: TargetKind;
+  /** The TVM target string, e.g. "cuda -arch=sm_80" (the probe passes its dict form to TVMs that no longer parse strings). */
   target: string;
+  /** auto_scheduler.HardwareParams, every field pinned (GPU targets): extraction then needs no device. */
+  hardwareParams?: Record<string, number>;
+  note?: string;
 }
 
 export interface Corpus {
@@ -39,7 +45,10 @@ export interface Corpus {
 
 export const DEFAULT_CORPUS = resolve(packageRoot, 'corpus', 'corpus.json');
 
-export const DEFAULT_TARGETS: CorpusTarget[] = [{ id: 'llvm', kind: 'llvm', target: 'llvm' }];
+/** The embedded corpus's targets: what models given by --model are run for. */
+export function embeddedTargets(): CorpusTarget[] {
+  return (JSON.parse(readFileSync(DEFAULT_CORPUS, 'utf8')) as CorpusFile).targets;
+}
 
 interface CorpusFile {
   targets: CorpusTarget[];
@@ -88,6 +97,8 @@ export interface Selection {
   subset?: string;
   /** Model ids to keep. */
   only?: string[];
+  /** Target ids to keep. */
+  targets?: string[];
 }
 
 export function selectModels(corpus: Corpus, sel: Selection): Corpus {
@@ -106,16 +117,23 @@ export function selectModels(corpus: Corpus, sel: Selection): Corpus {
     const only = new Set(sel.only);
     ids = ids ? new Set([...ids].filter((id) => only.has(id))) : only;
   }
-  if (!ids) return corpus;
+  let targets = corpus.targets;
+  if (sel.targets?.length) {
+    const unknown = sel.targets.find((id) => !corpus.targets.some((t) => t.id === id));
+    if (unknown) throw new UsageError(`unknown target "${unknown}" (the corpus has: ${corpus.targets.map((t) => t.id).join(', ')})`);
+    targets = corpus.targets.filter((t) => sel.targets!.includes(t.id));
+  }
+  if (!ids) return { ...corpus, targets };
   const keep = ids;
-  return { ...corpus, models: corpus.models.filter((m) => keep.has(m.id)) };
+  return { ...corpus, targets, models: corpus.models.filter((m) => keep.has(m.id)) };
 }
 
 /** Identifies what a baseline was made from: models (by content) and targets. */
 export function corpusDigest(corpus: Pick<Corpus, 'models' | 'targets'>): string {
   const canonical = JSON.stringify({
     models: sortById(corpus.models).map((m) => [m.id, m.format, m.sha256, m.inputs]),
-    targets: sortById(corpus.targets).map((t) => [t.id, t.target]),
+    // Hardware params only where given, so that an llvm-only corpus keeps the digest it always had.
+    targets: sortById(corpus.targets).map((t) => (t.hardwareParams ? [t.id, t.target, t.hardwareParams] : [t.id, t.target])),
   });
   return sha256(canonical);
 }

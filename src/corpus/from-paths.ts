@@ -5,7 +5,7 @@ import { runPython } from '../env/run-python.js';
 import { InfraError, InputError } from '../errors.js';
 import { srcPath } from '../paths.js';
 import { sha256File } from '../util/fs.js';
-import { DEFAULT_TARGETS, sortById, type Corpus, type ModelInput } from './corpus.js';
+import { embeddedTargets, sortById, type Corpus, type ModelInput } from './corpus.js';
 
 interface Inspected {
   path: string;
@@ -50,5 +50,5 @@ export async function corpusFromPaths(paths: string[], env: PythonEnv): Promise<
     ids.add(id);
     return { id, format: m.format, path: m.path, sha256: sha256File(m.path), inputs: m.inputs };
   });
-  return { file: null, models: sortById(models), targets: DEFAULT_TARGETS, subsets: {} };
+  return { file: null, models: sortById(models), targets: embeddedTargets(), subsets: {} };
 }

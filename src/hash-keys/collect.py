@@ -7,6 +7,7 @@ the TVM under test, because the hash functions themselves are part of what can c
 """
 import hashlib
 import json
+import os
 import re
 
 
@@ -19,9 +20,14 @@ def _relay_tasks(ctx):
     from tvm import auto_scheduler
     from tvm.auto_scheduler import _ffi_api
 
-    target = tvm.target.Target(ctx["target"]["target"])
+    target = ctx["common"].make_target(ctx["target"])
     mod = ctx["mod"]
-    tasks, weights = auto_scheduler.extract_tasks(mod["main"], ctx["params"], target)
+    # GPU targets: every HardwareParams field pinned by the corpus, so that extraction does not ask
+    # a device (there is none) and the task set is the same on every machine.
+    hw = ctx["target"].get("hardwareParams")
+    kwargs = {"hardware_params": auto_scheduler.HardwareParams(**hw)} if hw else {}
+    tasks, weights = auto_scheduler.extract_tasks(mod["main"], ctx["params"], target, **kwargs)
+    _check_task_count(mod, weights)
     custom_hash = tvm.get_global_func("auto_scheduler.compute_dag.hash_func", allow_missing=True)
     out = []
     for task, weight in zip(tasks, weights):
@@ -42,6 +48,22 @@ def _relay_tasks(ctx):
             }
         )
     return {"kind": "auto_scheduler", "tasks": _sorted_tasks(out)}
+
+
+_ANCHOR = re.compile(r"\b(?:qnn\.|nn\.)(?:conv2d|conv2d_transpose|dense|batch_matmul)\(")
+
+
+def _check_task_count(mod, weights):
+    """Every conv2d/dense call of the model is the anchor of a fused function, so the weights of
+    the tasks add up to at least their number. Less means extraction stopped early: TVM 0.19 with
+    TopHub enabled and offline returns 1 task of SqueezeNet's 23, silently."""
+    anchors = len(_ANCHOR.findall(mod.astext(show_meta_data=False)))
+    found = sum(int(w) for w in weights)
+    if found < anchors:
+        raise RuntimeError(
+            "auto_scheduler.extract_tasks returned %d task occurrence(s) for a model with %d conv2d/dense calls: "
+            "extraction is incomplete (TOPHUB_LOCATION=%s)" % (found, anchors, os.environ.get("TOPHUB_LOCATION", "unset"))
+        )
 
 
 _BUFFER = re.compile(r'T\.Buffer\(\(([^()]*(?:\([^()]*\)[^()]*)*)\),\s*"(\w+)"')
@@ -74,7 +96,7 @@ def _relax_tasks(ctx):
     common = ctx["common"]
     ms, ms_name = common.first_importable(["tvm.meta_schedule", "tvm.s_tir.meta_schedule"])
     shash, shash_name = common.structural("structural_hash")
-    target = tvm.target.Target(ctx["target"]["target"])
+    target = ctx["common"].make_target(ctx["target"])
     fused = common.relax_fused(ctx)
     tasks = ms.relax_integration.extract_tasks(fused, target)
     out = []

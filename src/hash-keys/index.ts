@@ -12,6 +12,8 @@ export const hashKeys: Concern<HashKeysStage> = {
   noun: 'tasks',
   collector: 'hash-keys/collect.py',
   needs: ['frontend'],
+  // Not on c: its auto_scheduler tasks are the CPU ones (SqueezeNet, v0.19: the same 6 keys as llvm).
+  targetKinds: ['llvm', 'cuda', 'vulkan'],
   wanted: () => true,
   failedRule: hashKeysFailed,
   // Tasks of different tuning systems cannot be paired; `overall` reports them once for the run.

@@ -77,7 +77,7 @@ def collect(ctx, live):
     common = ctx["common"]
     tir = common.tir_module()
     shash, _ = common.structural("structural_hash")
-    target = tvm.target.Target(ctx["target"]["target"])
+    target = ctx["common"].make_target(ctx["target"])
     mod = ctx["mod"]
     functions, modules, errors = [], [], []
     lowering = None

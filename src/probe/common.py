@@ -96,3 +96,50 @@ def relax_fused(ctx):
     if exc is not None:
         raise exc
     return fused
+
+
+def parse_target_string(text):
+    """'cuda -arch=sm_80' -> {"kind": "cuda", "arch": "sm_80"}: the dict form, which TVM 0.27 asks for
+    (it no longer parses CLI strings with attributes). Values stay strings; TVM converts them."""
+    parts = text.split()
+    config = {"kind": parts[0]}
+    for part in parts[1:]:
+        key, _, value = part.lstrip("-").partition("=")
+        config[key] = value if value else True
+    return config
+
+
+def make_target(target):
+    """tvm.target.Target of a corpus target ({id, kind, target}): the CLI string where this TVM
+    parses it (every release up to 0.26), else its dict form."""
+    import tvm
+
+    text = target["target"]
+    try:
+        return tvm.target.Target(text)
+    except Exception:
+        if " " not in text.strip():
+            raise
+        return tvm.target.Target(parse_target_string(text))
+
+
+def has_codegen(kind):
+    """Whether this build can generate code for a target kind (target.build.<kind> is registered)."""
+    import tvm
+
+    name = {"c": "target.build.c", "llvm": "target.build.llvm"}.get(kind, "target.build." + kind)
+    return tvm.get_global_func(name, allow_missing=True) is not None
+
+
+def device_for(kind):
+    """(device, None) where this machine has a device of the target kind, else (None, why not)."""
+    import tvm
+
+    if kind in ("llvm", "c"):
+        return tvm.cpu(0), None
+    dev = {"cuda": tvm.cuda, "vulkan": tvm.vulkan}[kind](0)
+    try:
+        exists = bool(dev.exist)
+    except Exception as exc:  # a runtime without that device API raises instead of answering
+        return None, "not available in this runtime: %s" % str(exc).strip().splitlines()[-1][:200]
+    return (dev, None) if exists else (None, "no %s device on this machine" % kind)

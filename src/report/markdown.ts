@@ -18,6 +18,11 @@ export function renderMarkdown(result: CheckResult): string {
   const budget = { chars: DIFF_BUDGET };
   const out: string[] = [`## tvm-compat: ${VERDICT_ICONS[result.verdict]} ${verdict(result)}`, ''];
   out.push(`${headline(result)}; ${result.corpus.models} models × ${result.corpus.targets.join(', ')}.`, '');
+  if (result.targets.rows.length > 1 || result.corpus.notRun?.length) {
+    out.push(`| target | ${result.targets.concerns.join(' | ')} |`, `|---|${result.targets.concerns.map(() => '---|').join('')}`);
+    for (const r of result.targets.rows) out.push(`| ${r.target} | ${result.targets.concerns.map((c) => (r.cells[c] ?? '').replace(/\|/g, '\\|')).join(' | ')} |`);
+    out.push('');
+  }
   for (const [severity, list] of bySeverity(result.findings)) {
     if (!list.length) continue;
     out.push(`### ${SEVERITY_HEADINGS[severity]} (${list.length})`, '', '| where | rule | finding |', '|---|---|---|');

@@ -16,6 +16,8 @@ const TEXTS = {
   'phase-failed': (a) => `${a.phase} IR not compared: the ${a.failed} phase failed on one side`,
   'baseline-has-none': (a) => `the baseline has no ${a.what}: its ${a.failed} failed`,
   'not-stored': (a) => `${a.what} is not stored: ${a.reason}`,
+  'not-available': (a) => `${a.what}: ${a.reason} (${a.side})`,
+  'no-device': (a) => `${a.what} was not run: ${a.reason}`,
 } as const satisfies Record<SkipCode, (args: Record<string, string | number>) => string>;
 
 export const skipText = (s: Skip): string => TEXTS[s.code](s.args) + (isIncomplete(s) ? ' [incomplete]' : '');

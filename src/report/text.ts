@@ -14,6 +14,14 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
   const diffLines = opts.diffLines ?? 12;
   const out: string[] = [`tvm-compat ${result.tool.version}: ${headline(result)}`];
   out.push(`${result.corpus.models} models × ${result.corpus.targets.join(', ')}`, '');
+  if (result.targets.rows.length > 1 || result.corpus.notRun?.length) {
+    out.push('Targets (what each concern compared there)');
+    for (const r of result.targets.rows) {
+      out.push(`  ${r.target}`);
+      for (const c of result.targets.concerns) out.push(`    ${c.padEnd(13)} ${r.cells[c] ?? ''}`);
+    }
+    out.push('');
+  }
   if (result.environment.length) {
     out.push('Environment changes');
     for (const c of result.environment) out.push(`  ${c.path}: ${c.baseline ?? '(none)'} → ${c.candidate ?? '(none)'}`);

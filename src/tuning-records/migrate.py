@@ -97,7 +97,7 @@ def migrate(ctx, files, out_dir):
 
     built = None
     try:
-        relax.build(applied, target=tvm.target.Target(ctx["target"]["target"]))
+        relax.build(applied, target=ctx["common"].make_target(ctx["target"]))
         built = True
     except Exception as exc:
         built = "%s: %s" % (type(exc).__name__, str(exc).strip().splitlines()[-1][:300])

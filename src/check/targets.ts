@@ -1,0 +1,60 @@
+/**
+ * The target × concern table: for every target the run compared (and every one it did not), what
+ * each concern did there: compared on how many models, not available in a build and why, not
+ * collected on that target, or not run at all. Pure; the renderers print it.
+ */
+import type { Concern } from '../concerns/types.js';
+import type { Snapshot, StageRecord } from '../probe/snapshot.js';
+
+export interface TargetRow {
+  target: string;
+  /** Concern id → cell text, e.g. "compared 5", "not available (candidate): no vulkan codegen …". */
+  cells: Record<string, string>;
+}
+
+interface Tally {
+  compared: number;
+  failed: number;
+  unavailable: Map<string, number>;
+  absent: number;
+}
+
+const stageOf = (s: Snapshot, stage: string): (StageRecord & { available?: boolean; reason?: string }) | undefined =>
+  (s.stages as Record<string, (StageRecord & { available?: boolean; reason?: string }) | undefined>)[stage];
+
+export function targetTable(
+  pairs: { base: Snapshot; cand: Snapshot }[],
+  concerns: readonly Concern[],
+  targets: string[],
+  notRun: { target: string; reason: string }[] = [],
+): { concerns: string[]; rows: TargetRow[] } {
+  const ran = concerns.filter((c) => pairs.some((p) => stageOf(p.cand, c.stage)));
+  const rows: TargetRow[] = [];
+  for (const target of targets) {
+    const mine = pairs.filter((p) => p.cand.target.id === target);
+    const cells: Record<string, string> = {};
+    for (const c of ran) {
+      const t: Tally = { compared: 0, failed: 0, unavailable: new Map(), absent: 0 };
+      for (const { base, cand } of mine) {
+        const b = stageOf(base, c.stage);
+        const x = stageOf(cand, c.stage);
+        if (!x) t.absent++;
+        else if (x.available === false || b?.available === false) {
+          const why = `${x.available === false ? 'candidate' : 'baseline'}: ${(x.available === false ? x : b)!.reason ?? '?'}`;
+          t.unavailable.set(why, (t.unavailable.get(why) ?? 0) + 1);
+        } else if (b?.status === 'ok' && x.status === 'ok') t.compared++;
+        else t.failed++;
+      }
+      const parts: string[] = [];
+      if (t.compared) parts.push(`compared ${t.compared}`);
+      if (t.failed) parts.push(`one side failed ${t.failed}`);
+      for (const [why, n] of t.unavailable) parts.push(`not available ${n} (${why})`);
+      if (t.absent === mine.length && mine.length) parts.push('not collected on this target');
+      else if (t.absent) parts.push(`not collected ${t.absent}`);
+      cells[c.id] = parts.join('; ') || 'nothing to compare';
+    }
+    rows.push({ target, cells });
+  }
+  for (const n of notRun) rows.push({ target: n.target, cells: Object.fromEntries(ran.map((c) => [c.id, `not run: ${n.reason}`])) });
+  return { concerns: ran.map((c) => c.id), rows };
+}

@@ -1,0 +1,88 @@
+/**
+ * The design's four targets with real TVM v0.19 (its PyPI wheel has llvm and c codegens, no cuda
+ * or vulkan): task keys for cuda and vulkan are made on the host with pinned HardwareParams,
+ * libraries where the build can make them, "not available in this build" where it cannot, and
+ * the C + AOT flow for target c. Same-vs-same is silent on every target.
+ */
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths.js';
+import { runCli, type JsonReport } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tvm-compat-targets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface TargetReport extends JsonReport {
+  corpus: { targets: string[]; notRun?: { target: string; reason: string }[] };
+  targets: { concerns: string[]; rows: { target: string; cells: Record<string, string> }[] };
+}
+
+describe('targets: llvm, cuda, vulkan and c with v0.19', () => {
+  it('makes 23 SqueezeNet tasks for cuda and vulkan without a GPU, says where a build has no codegen, and is silent on itself', async () => {
+    const made = await runCli(['baseline', 'create', '--tvm', 'v0.19', '--name', 'self', '--baselines', dir, '--only', 'squeezenet', '--no-ir', '--artifacts', '--quiet']);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const snap = (t: string) => JSON.parse(readFileSync(join(dir, 'self', 'snapshots', `squeezenet.${t}.json`), 'utf8')) as { stages: Record<string, Record<string, unknown>> };
+    for (const t of ['cuda', 'vulkan']) {
+      const tasks = snap(t).stages.hash_keys!.tasks as { weight: number }[];
+      // The measured figure (v0.19, TOPHUB_LOCATION=NONE, all HardwareParams given): 23 tasks, as for llvm.
+      expect(tasks.length, t).toBe(23);
+      expect(snap(t).stages.artifacts).toMatchObject({ status: 'ok', available: false, reason: `not available in this build: no ${t} codegen (target.build.${t} is not registered)` });
+    }
+    const c = snap('c').stages.artifacts!.c as { aot: { builds: boolean; sources: { compiles: boolean | null }[] } };
+    expect(c.aot.builds).toBe(true);
+    expect(c.aot.sources.some((s) => s.compiles === true)).toBe(true);
+    expect(snap('c').stages.hash_keys).toBeUndefined();
+
+    const r = await runCli(['check', '--against', 'self', '--baselines', dir, '--tvm', 'v0.19', '--only', 'squeezenet', '--no-ir', '--artifacts', '--format', 'json', '--quiet']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as TargetReport;
+    expect(report.verdict).toBe('compatible');
+    expect(report.findings).toEqual([]);
+    expect(report.corpus.targets).toEqual(['llvm', 'cuda', 'vulkan', 'c']);
+    const cell = (t: string, c: string) => report.targets.rows.find((x) => x.target === t)!.cells[c];
+    expect(cell('cuda', 'hash-keys')).toBe('compared 1');
+    expect(cell('vulkan', 'artifacts')).toMatch(/^not available 1 \(candidate: not available in this build: no vulkan codegen/);
+    expect(cell('c', 'hash-keys')).toBe('not collected on this target');
+    expect(cell('c', 'artifacts')).toBe('compared 1');
+    expect(cell('llvm', 'artifacts')).toBe('compared 1');
+  });
+
+  it('runs only the targets a baseline was made for, and names the others', async () => {
+    const r = await runCli(['check', '--against', 'v0.19', '--tvm', 'v0.19', '--only', 'ds_cnn_s_f32', '--no-ir', '--format', 'json', '--quiet']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as TargetReport;
+    expect(report.corpus.targets).toEqual(['llvm']);
+    expect(report.corpus.notRun?.map((n) => n.target).sort()).toEqual(['c', 'cuda', 'vulkan']);
+    expect(report.targets.rows.find((x) => x.target === 'cuda')!.cells['hash-keys']).toBe('not run: baseline v0.19.0 was made without it');
+  });
+
+  it('fails loudly when task extraction returns too few tasks (TopHub asked while offline: 1 task of 23)', async () => {
+    const inspect = await runCli(['env', 'inspect', '--tvm', 'v0.19']);
+    expect(inspect.exitCode, inspect.stderr).toBe(0);
+    const python = (JSON.parse(inspect.stdout) as { python: string }).python;
+    const corpus = JSON.parse(readFileSync(resolve(packageRoot, 'corpus', 'corpus.json'), 'utf8')) as { models: { id: string; file: string }[]; targets: { id: string }[] };
+    const model = corpus.models.find((m) => m.id === 'squeezenet')!;
+    const job = {
+      model: { ...model, path: resolve(packageRoot, 'corpus', model.file) },
+      target: corpus.targets.find((t) => t.id === 'cuda'),
+      era: 'relay',
+      stages: [
+        { name: 'frontend', collector: 'frontend/collect.py', needs: [] },
+        { name: 'hash_keys', collector: 'hash-keys/collect.py', needs: ['frontend'] },
+      ],
+    };
+    writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
+    // The probe run by hand keeps a TOPHUB_LOCATION it is given (the tool always passes NONE).
+    const p = await execa(python, [resolve(packageRoot, 'src', 'probe', 'probe.py'), join(dir, 'job.json'), join(dir, 'out.json')], {
+      reject: false,
+      env: { TOPHUB_LOCATION: 'https://tophub.invalid' },
+    });
+    expect(p.exitCode, p.stderr).toBe(0);
+    const hk = (JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { stages: Record<string, { status: string; message?: string }> }).stages.hash_keys!;
+    expect(hk.status).toBe('error');
+    expect(hk.message).toBe('auto_scheduler.extract_tasks returned 1 task occurrence(s) for a model with 26 conv2d/dense calls: extraction is incomplete (TOPHUB_LOCATION=https://tophub.invalid)');
+  });
+});
