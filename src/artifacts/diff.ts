@@ -208,7 +208,7 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     const stored = Boolean(fileOf(base, base.library?.name)?.sha256);
     skipped.push(
       stored
-        ? skip('not-tried', { what: "loading the baseline's library in the candidate runtime" })
+        ? skip('not-tried', { what: "loading the baseline's library in the candidate runtime", reason: 'no candidate TVM ran' })
         : skip('not-stored', { what: `the baseline's library (kept as its digest only${base.library?.reason ? `: ${base.library.reason}` : ''})` }),
     );
   } else if (!x.loads) {
