@@ -64,6 +64,36 @@ def gcc_compile(path, includes):
         shutil.rmtree(out, ignore_errors=True)
 
 
+# The C flow is for microcontrollers: a model with more weights than this is not built for target
+# c (its C, the weights written out as text, is about three times their size: SqueezeNet's 5 MB
+# give 15 MB of C; vgg19's 548 MB would take the probe's whole time limit).
+WEIGHT_CAP_BYTES = 16 * 1024 * 1024
+_WEIGHTED_OPS = ("nn.conv2d", "nn.conv2d_transpose", "nn.dense", "nn.batch_matmul", "qnn.conv2d", "qnn.dense")
+
+
+def weight_bytes(mod):
+    """Bytes of the weight operands of conv2d/dense calls (the ONNX corpus makes them with
+    ConstantOfShape, so neither the file size nor the bound params tell)."""
+    import tvm
+    from tvm import relay
+
+    typed = relay.transform.InferType()(mod)
+    total = [0]
+
+    class Weights(relay.ExprVisitor):
+        def visit_call(self, call):
+            if getattr(call.op, "name", "") in _WEIGHTED_OPS and len(call.args) > 1:
+                t = call.args[1].checked_type
+                n = 1
+                for d in t.shape:
+                    n *= int(d)
+                total[0] += n * max(1, tvm.runtime.DataType(t.dtype).bits // 8)
+            super().visit_call(call)
+
+    Weights().visit(typed["main"])
+    return total[0]
+
+
 def _relay_aot(ctx):
     import tvm
     from tvm import relay
@@ -72,6 +102,9 @@ def _relay_aot(ctx):
         from tvm.relay.backend import Executor, Runtime
     except ImportError as exc:
         return None, "not available in this build: no Relay AOT executor (%s)" % exc
+    weights = weight_bytes(ctx["mod"])
+    if weights > WEIGHT_CAP_BYTES:
+        return None, "not built for target c: %.0f MB of weights, over the %d MB cap of the C flow (microTVM targets are microcontrollers)" % (weights / 1e6, WEIGHT_CAP_BYTES >> 20)
     t0 = time.time()
     with tvm.transform.PassContext(opt_level=3, config={"tir.disable_vectorize": True}):
         factory = relay.build(

@@ -14,7 +14,7 @@ interface ModelRow {
 
 describe('check --against v0.10 --tvm v0.19', () => {
   it('keeps the graph-executor library of v0.10 running in v0.19 with equal outputs, and loses the pooling and dense task keys', async () => {
-    const r = await runCli(['check', '--against', 'v0.10', '--tvm', 'v0.19', '--no-ir', '--artifacts', '--only', 'ds_cnn_s_f32,squeezenet', '--format', 'json', '--quiet']);
+    const r = await runCli(['check', '--against', 'v0.10', '--tvm', 'v0.19', '--target', 'llvm', '--no-ir', '--artifacts', '--only', 'ds_cnn_s_f32,squeezenet', '--format', 'json', '--quiet']);
     expect(r.exitCode, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as JsonReport & { models: ModelRow[] };
     expect(report.baseline.tvmVersion).toBe('0.10.0');
@@ -36,5 +36,21 @@ describe('check --against v0.10 --tvm v0.19', () => {
     expect(row('ds_cnn_s_f32').artifacts).toMatchObject({ baselineOnCandidate: 'runs, max abs 0', maxAbs: 0 });
     // SqueezeNet's corpus weights are constant: equal outputs are said to prove nothing.
     expect(row('squeezenet').artifacts?.baselineOnCandidate).toMatch(/not evidence/);
+  });
+
+  it("says why v0.10's Vulkan library does not load in the v0.19 wheel, and that the wheel has no Vulkan codegen and no Model Library Format", async () => {
+    const r = await runCli(['check', '--against', 'v0.10', '--tvm', 'v0.19', '--target', 'vulkan,c', '--no-ir', '--artifacts', '--only', 'ds_cnn_s_f32', '--format', 'json', '--quiet']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    const byRule = (rule: string) => report.findings.filter((f) => f.rule === rule);
+    // The v0.19 wheel is built without USE_VULKAN: its runtime has no vulkan loader (TVM's own words).
+    expect(byRule('library-no-longer-loads').map((f) => [f.target, f.args.error])).toEqual([
+      ['vulkan', expect.stringContaining('Binary was created using {vulkan} but a loader of that name is not registered')],
+    ]);
+    expect(byRule('codegen-not-in-build').map((f) => f.target)).toEqual(['vulkan']);
+    expect(byRule('model-library-format-changed').map((f) => [f.target, f.args.detail])).toEqual([['c', expect.stringMatching(/^no longer exported \(not available in this build: no tvm.micro/)]]);
+    // The Vulkan keys move as the llvm ones do (the same auto_scheduler DAGs).
+    expect(byRule('task-key-changed').map((f) => `${f.target} ${f.subject}`).sort()).toEqual(['vulkan vm_mod_fused_nn_avg_pool2d', 'vulkan vm_mod_fused_nn_dense']);
+    expect(report.findings.length).toBe(5);
   });
 });
