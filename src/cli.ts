@@ -165,9 +165,10 @@ export function buildProgram(): Command {
       .command('create')
       .description('run a TVM on the corpus and store the result as a baseline (written atomically)')
       .requiredOption('--tvm <spec>', 'vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE')
-      .option('--name <name>', 'baseline name (default: v<TVM version>)'),
-  ).action(async (o: RawCommon & { tvm: string; name?: string }) => {
-    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name }, progress(o.quiet), onInterrupt());
+      .option('--name <name>', 'baseline name (default: v<TVM version>)')
+      .option('--add', "add this run's models × targets to the stored baseline of that name (same environment), e.g. a new --target"),
+  ).action(async (o: RawCommon & { tvm: string; name?: string; add?: boolean }) => {
+    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name, add: o.add }, progress(o.quiet), onInterrupt());
     process.stdout.write(renderCreated(result));
   });
   baseline

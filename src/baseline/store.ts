@@ -176,7 +176,14 @@ export function readBaseline(dir: string, name: string): Baseline {
  * snapshots refer to): everything goes to a temporary sibling folder
  * that is renamed into place; an existing baseline is moved aside first and removed after.
  */
-export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>, snapshots: Snapshot[], files: ReadonlyMap<string, string> = new Map()): string {
+export function writeBaseline(
+  dir: string,
+  manifest: Omit<Manifest, 'snapshots'>,
+  snapshots: Snapshot[],
+  files: ReadonlyMap<string, string> = new Map(),
+  /** A stored baseline whose blobs and files the snapshots still refer to (`baseline create --add`): copied as they are. */
+  carried?: Baseline,
+): string {
   if (!NAME.test(manifest.name)) throw new UsageError(`baseline name "${manifest.name}" must match ${NAME}`);
   mkdirSync(dir, { recursive: true });
   const tag = randomBytes(4).toString('hex');
@@ -196,10 +203,17 @@ export function writeBaseline(dir: string, manifest: Omit<Manifest, 'snapshots'>
       writeFileSync(join(tmp, file), text);
       entries.push({ model: s.model.id, target: s.target.id, file, sha256: sha256(text) });
     }
-    if (blobs.size) mkdirSync(join(tmp, 'blobs'));
+    for (const sub of ['blobs', 'files']) {
+      const from = carried && join(carried.dir, sub);
+      if (!from || !existsSync(from)) continue;
+      mkdirSync(join(tmp, sub), { recursive: true });
+      // Each is checked against the carried baseline's content record on the way.
+      for (const f of readdirSync(from)) writeFileSync(join(tmp, sub, f), carried.contents.read(join(from, f)));
+    }
+    if (blobs.size) mkdirSync(join(tmp, 'blobs'), { recursive: true });
     for (const [sha, text] of blobs) writeFileSync(join(tmp, 'blobs', `${sha}.gz`), compress(text));
     // Files the stages produced (libraries, tuning databases): gzip'd, named by the sha256 of their bytes.
-    if (files.size) mkdirSync(join(tmp, 'files'));
+    if (files.size) mkdirSync(join(tmp, 'files'), { recursive: true });
     for (const [sha, path] of files) writeFileSync(join(tmp, 'files', `${sha}.gz`), gzipSync(readFileSync(path), { level: 9 }));
     writeFileSync(join(tmp, 'manifest.json'), toJson({ ...manifest, snapshots: entries }));
     // Last, from what is on disk: it covers whatever else a caller put in the folder.

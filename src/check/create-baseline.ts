@@ -1,5 +1,8 @@
-import { withBaselineLock, writeBaseline } from '../baseline/store.js';
-import { InfraError } from '../errors.js';
+import { readBaseline, snapshotKey, withBaselineLock, writeBaseline, type Baseline } from '../baseline/store.js';
+import { DEFAULT_CORPUS, loadCorpus, selectModels, type Corpus } from '../corpus/corpus.js';
+import type { EnvInfo } from '../env/fingerprint.js';
+import { InfraError, UsageError } from '../errors.js';
+import { PROBE_VERSION, type Snapshot } from '../probe/snapshot.js';
 import { baselineManifest, defaultBaselineName } from './manifest.js';
 import { planJobs } from './plan.js';
 import { checkInputs, openProbes, runFiles, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
@@ -9,6 +12,12 @@ export interface CreateOptions extends CorpusOptions {
   tvm: string;
   /** Folder name under the baselines folder; derived from the TVM version when absent. */
   name?: string;
+  /**
+   * Add this run's models × targets to the stored baseline of that name (made by the same
+   * environment: same fingerprint, same probe), replacing the pairs it already has: a new target
+   * without running the others again.
+   */
+  add?: boolean;
   baselinesDir: string;
   jobs: number;
   timeoutMs: number;
@@ -23,6 +32,8 @@ export interface CreateResult {
   snapshots: number;
   /** Stage outcome counts, e.g. { "hash_keys:ok": 14, "frontend:error": 1 }. */
   outcomes: Record<string, number>;
+  /** With --add: how many of the snapshots this run made (the rest were the stored baseline's). */
+  added?: number;
   /** Jobs whose probe crashed or timed out: stored as such, and every check against them is incomplete there. */
   crashed: string[];
   seconds: number;
@@ -54,22 +65,57 @@ async function make(opts: CreateOptions, locked: Locked): Promise<CreateResult> 
     if (importFailure) throw new InfraError(`${env.label}: cannot import tvm: ${importFailure.message ?? 'unknown error'}`);
     const name = opts.name ?? defaultBaselineName(info.fingerprint);
     return await locked(name, async () => {
+      // Refused before anything runs: the stored baseline must be this environment's.
+      const target = opts.add ? addTarget(opts, name, info) : null;
       const runs = await runJobs(pool, jobs, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
-      const snapshots = runs.map((r) => r.snapshot);
-      const crashed = snapshots
+      const fresh = runs.map((r) => r.snapshot);
+      const crashed = fresh
         .filter((s) => Object.values(s.stages).some((st) => st?.type === 'ProbeCrash'))
         .map((s) => `${s.model.id}/${s.target.id}`);
-      if (crashed.length === snapshots.length) throw new InfraError(`${env.label}: the probe crashed or timed out on every job (${crashed.length}); no baseline written`);
-      const dir = writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots, runFiles(runs));
+      if (crashed.length === fresh.length) throw new InfraError(`${env.label}: the probe crashed or timed out on every job (${crashed.length}); no baseline written`);
+      const into = target ? addTo(opts, target, fresh) : null;
+      const snapshots = into ? into.snapshots : fresh;
+      const manifest = baselineManifest(name, env, specText, info, into ? into.corpus : corpus, snapshots);
+      const dir = writeBaseline(opts.baselinesDir, manifest, snapshots, runFiles(runs), into?.baseline);
       const outcomes: Record<string, number> = {};
       for (const s of snapshots)
         for (const [stage, rec] of Object.entries(s.stages)) {
           const k = `${stage}:${rec?.status}`;
           outcomes[k] = (outcomes[k] ?? 0) + 1;
         }
-      return { name, dir, snapshots: snapshots.length, outcomes, crashed, seconds: (Date.now() - started) / 1000 };
+      return { name, dir, snapshots: snapshots.length, ...(into ? { added: fresh.length } : {}), outcomes, crashed, seconds: (Date.now() - started) / 1000 };
     });
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The stored baseline with this run's snapshots added (or put in place of the same model and
+ * target). Refused unless the same environment made both: a baseline is one TVM's answers.
+ */
+function addTarget(opts: CreateOptions, name: string, info: EnvInfo): Baseline {
+  if (opts.models?.length) throw new UsageError('--add takes corpus models, not --model files');
+  const baseline = readBaseline(opts.baselinesDir, name);
+  const where = `${baseline.dir}/manifest.json`;
+  if (JSON.stringify(baseline.manifest.fingerprint) !== JSON.stringify(info.fingerprint)) {
+    throw new UsageError(`${where}: baseline ${name} was made by another environment (TVM ${baseline.manifest.fingerprint.tvmVersion}, ${baseline.manifest.env.label}); --add needs the same one`);
+  }
+  if (baseline.manifest.probeVersion !== PROBE_VERSION) throw new UsageError(`${where}: baseline ${name} was made by probe version ${baseline.manifest.probeVersion}, this tool's is ${PROBE_VERSION}`);
+  return baseline;
+}
+
+function addTo(opts: CreateOptions, baseline: Baseline, fresh: Snapshot[]): { baseline: Baseline; snapshots: Snapshot[]; corpus: Corpus } {
+  const name = baseline.manifest.name;
+  const where = `${baseline.dir}/manifest.json`;
+  const replaced = new Set(fresh.map((s) => snapshotKey(s.model.id, s.target.id)));
+  const snapshots = [...[...baseline.snapshots.entries()].filter(([k]) => !replaced.has(k)).map(([, s]) => s), ...fresh];
+  // The digest covers the inputs of every model, which the manifest does not keep: taken from the corpus file.
+  const models = new Set(snapshots.map((s) => s.model.id));
+  const targets = new Set(snapshots.map((s) => s.target.id));
+  const full = loadCorpus(opts.corpus ?? DEFAULT_CORPUS);
+  const missing = [...models].find((m) => !full.models.some((x) => x.id === m)) ?? [...targets].find((t) => !full.targets.some((x) => x.id === t));
+  if (missing) throw new UsageError(`${where}: baseline ${name} has "${missing}", which the corpus does not; --add needs the corpus it was made from`);
+  const corpus = selectModels(full, { only: [...models], targets: [...targets] });
+  return { baseline, snapshots, corpus };
 }

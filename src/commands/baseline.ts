@@ -7,6 +7,7 @@ import type { CommonFlags } from './flags.js';
 export interface CreateFlags extends CommonFlags {
   tvm: string;
   name?: string;
+  add?: boolean;
 }
 
 export function baselineCreate(flags: CreateFlags, onProgress: (e: ProgressEvent) => void, signal?: AbortSignal): Promise<CreateResult> {
@@ -19,7 +20,8 @@ export function renderCreated(r: CreateResult): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const crashed = r.crashed.length ? `; the probe crashed or timed out on ${r.crashed.length} (${r.crashed.join(', ')}): checks against those are incomplete` : '';
-  return `baseline ${r.name} written to ${r.dir}: ${r.snapshots} snapshots (${outcomes}) in ${r.seconds.toFixed(1)} s${crashed}\n`;
+  const added = r.added === undefined ? '' : `${r.added} added, `;
+  return `baseline ${r.name} written to ${r.dir}: ${added}${r.snapshots} snapshots (${outcomes}) in ${r.seconds.toFixed(1)} s${crashed}\n`;
 }
 
 /**
