@@ -138,9 +138,10 @@ export function buildProgram(): Command {
       .option('--tvm <spec>', 'candidate: vX.Y, pip:REQ[,REQ…], python:PATH, checkout:DIR, docker:IMAGE or podman:IMAGE (default: newest release)')
       .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
       .option('--output <file>', 'write the report to a file instead of stdout')
-      .option('--save-candidate-as <name>', 'also store the candidate run as a baseline of this name (with --ir: with its printer-or-IR verdicts)'),
-  ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string; saveCandidateAs?: string }) => {
-    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs }, progress(o.quiet), onInterrupt());
+      .option('--save-candidate-as <name>', 'also store the candidate run as a baseline of this name (with --ir: with its printer-or-IR verdicts)')
+      .option('--add', 'with --save-candidate-as: add the run to that stored baseline (same environment) rather than replace it'),
+  ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string; saveCandidateAs?: string; add?: boolean }) => {
+    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs, add: o.add }, progress(o.quiet), onInterrupt());
     emit(report, o.output);
     process.exitCode = exitCode;
   });

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { skip, type Skipped } from '../concerns/skips.js';
 import { cacheRoot } from '../env/resolve.js';
 import type { RunWants } from '../concerns/types.js';
+import { addTarget, addTo } from './add-to-baseline.js';
 import { assembleResult } from './assemble.js';
 import { baselineManifest } from './manifest.js';
 import { checkBaselineFor, pairJobs, planJobs } from './plan.js';
@@ -25,6 +26,8 @@ export interface CheckOptions extends CorpusOptions {
   signal?: AbortSignal;
   /** Also store the candidate's run as a baseline (with its printer-or-IR verdicts) under this name. */
   saveCandidateAs?: string;
+  /** With saveCandidateAs: add the run to that stored baseline (same environment) instead of replacing it. */
+  add?: boolean;
 }
 
 export const checkWants = (opts: CorpusOptions, mode: RunWants['mode']): RunWants => ({ mode, ir: opts.ir !== false, artifacts: opts.artifacts === true, tuning: false });
@@ -44,11 +47,18 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(baseline, join(opts.cacheDir ?? cacheRoot(), 'stage-files')));
   const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, jobs: runnable.length, signal: opts.signal, onMessage });
   try {
+    if (opts.add && !opts.saveCandidateAs) throw new UsageError('--add goes with --save-candidate-as NAME: the stored baseline the run is added to');
+    // Refused before anything runs: the baseline the run is added to must be this environment's.
+    const into = opts.add && opts.saveCandidateAs ? addTarget(opts, opts.saveCandidateAs, info) : null;
     const runs = await runJobs(pool, runnable, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
     const snapshots = runs.map((r) => r.snapshot);
     if (opts.saveCandidateAs) {
       const name = opts.saveCandidateAs;
-      const dir = await withBaselineLock(opts.baselinesDir, name, async () => writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, corpus, snapshots), snapshots, runFiles(runs)));
+      const dir = await withBaselineLock(opts.baselinesDir, name, async () => {
+        const merged = into ? addTo(opts, readBaseline(opts.baselinesDir, name), snapshots) : null;
+        const all = merged ? merged.snapshots : snapshots;
+        return writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, merged ? merged.corpus : corpus, all), all, runFiles(runs), merged?.baseline);
+      });
       onMessage(`candidate run stored as baseline ${name} in ${dir}`);
     }
     return assembleResult(

@@ -10,6 +10,7 @@ export interface CheckFlags extends CommonFlags {
   tvm?: string;
   format: Format;
   saveCandidateAs?: string;
+  add?: boolean;
 }
 
 export interface CommandOutput {

@@ -85,4 +85,18 @@ describe('targets: llvm, cuda, vulkan and c with v0.19', () => {
     expect(hk.status).toBe('error');
     expect(hk.message).toBe('auto_scheduler.extract_tasks returned 1 task occurrence(s) for a model with 26 conv2d/dense calls: extraction is incomplete (TOPHUB_LOCATION=https://tophub.invalid)');
   });
+
+  it('adds a target to a stored baseline of the same environment, and refuses another environment before running anything', async () => {
+    const base = ['--baselines', dir, '--only', 'ds_cnn_s_f32', '--no-ir', '--quiet'];
+    expect((await runCli(['baseline', 'create', '--tvm', 'v0.19', '--name', 'grow', '--target', 'llvm', ...base])).exitCode).toBe(0);
+    const added = await runCli(['baseline', 'create', '--tvm', 'v0.19', '--name', 'grow', '--add', '--target', 'vulkan', ...base]);
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/: 1 added, 2 snapshots/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'grow', 'manifest.json'), 'utf8')) as { corpus: { targets: { id: string }[] }; snapshots: { target: string }[] };
+    expect(manifest.corpus.targets.map((t) => t.id)).toEqual(['llvm', 'vulkan']);
+    expect(manifest.snapshots.map((s) => s.target)).toEqual(['llvm', 'vulkan']);
+    const other = await runCli(['baseline', 'create', '--tvm', 'v0.27', '--name', 'grow', '--add', '--target', 'cuda', ...base]);
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toMatch(/grow\/manifest.json: baseline grow was made by another environment \(TVM 0.19.0, v0.19.0\); --add needs the same one/);
+  });
 });
