@@ -315,7 +315,11 @@ def collect(ctx):
         except Exception as exc:
             record.update(status="error", **ctx["common"].error_record(exc))
     if ctx.get("cross") and ctx["cross"].get("library"):
-        record["cross"] = cross_side(ctx, own)
+        try:
+            record["cross"] = cross_side(ctx, own)
+        except Exception as exc:
+            # tvm-compat's own failure (a file it was handed is not there): never the library's.
+            record["cross"] = {"toolError": "%s: %s" % (type(exc).__name__, exc)}
     if kind == "c":
         record.setdefault("files", []).extend(c_files)
     wants_c = kind != "c" and ((ctx["job"] or {}).get("artifacts") or {}).get("c")

@@ -61,6 +61,8 @@ export interface CrossLoad {
   entryPointMissing?: string;
   /** The candidate's machine has no device of the target's kind: loaded, not run. */
   noDevice?: string;
+  /** tvm-compat could not run the cross-load at all: nothing about the library is known. */
+  toolError?: string;
   library?: { blobSymbols?: string[]; error?: string };
   /** The blob symbol the candidate's own libraries carry: what its runtime reads. */
   runtimeReads?: string[] | null;
@@ -157,6 +159,7 @@ function ownCell(s: ArtifactsStage): string {
 function crossCell(base: ArtifactsStage, x: CrossLoad | undefined, degenerate: boolean): string {
   if (!base.library) return 'no baseline library';
   if (!x) return 'not tried';
+  if (x.toolError) return `not tried: ${x.toolError}`;
   if (!x.loads) return `does not load: ${x.error ?? 'unknown'}`;
   if (x.noDevice) return `loads, not run: ${x.noDevice}`;
   if (x.entryPointMissing) return `loads as a bare "${x.typeKey ?? '?'}", no "${x.entryPointMissing}"`;
@@ -202,6 +205,8 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     // Nothing of the baseline to load: no library for this target (C flow only, or not available).
   } else if (base.ran === false) {
     skipped.push(skip('not-available', { what: "running the baseline's library", reason: base.notRunReason ?? '?', side: 'baseline' }));
+  } else if (x?.toolError) {
+    skipped.push(skip('cross-check-failed', { what: "the baseline's library", error: x.toolError }));
   } else if (x?.loads && x.noDevice) {
     skipped.push(skip('no-device', { what: "the baseline's library", reason: x.noDevice }));
   } else if (!x) {

@@ -77,12 +77,12 @@ export async function openProbes(
   env: PythonEnv,
   corpus: Corpus,
   concerns: readonly Concern[],
-  opts: { workers: number; jobs: number; signal?: AbortSignal; onMessage?: (text: string) => void },
+  opts: { workers: number; jobs: number; signal?: AbortSignal; onMessage?: (text: string) => void; reads?: string[] },
 ): Promise<OpenedProbes> {
   opts.onMessage?.(`${env.label}: starting the probe (import tvm)`);
   // No more workers than jobs: each one is an import of TVM.
   const pool = await interruptible(opts.signal, () =>
-    ProbePool.open(env, { workers: Math.max(1, Math.min(opts.workers, opts.jobs)), reads: modelFolders(corpus.models.map((model) => ({ model }))), signal: opts.signal }),
+    ProbePool.open(env, { workers: Math.max(1, Math.min(opts.workers, opts.jobs)), reads: [...modelFolders(corpus.models.map((model) => ({ model }))), ...(opts.reads ?? [])], signal: opts.signal }),
   );
   const { hello } = pool;
   if (opts.signal?.aborted) {

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaselineFiles } from '../baseline/files.js';
 import { readBaseline, resolveBaselineName, withBaselineLock, writeBaseline, type Baseline } from '../baseline/store.js';
@@ -44,8 +45,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const runSkips = checkBaselineFor(baseline, corpus);
   const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
-  const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(baseline, join(opts.cacheDir ?? cacheRoot(), 'stage-files')));
-  const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, jobs: runnable.length, signal: opts.signal, onMessage });
+  // The baseline's files (libraries, references) are unpacked here, which a container candidate must see.
+  const stageFiles = join(opts.cacheDir ?? cacheRoot(), 'stage-files');
+  mkdirSync(stageFiles, { recursive: true });
+  const { runnable, notRun } = pairJobs(jobs, concerns, baseline, new BaselineFiles(baseline, stageFiles));
+  const { pool, info } = await openProbes(env, corpus, concerns, { workers: opts.jobs, jobs: runnable.length, signal: opts.signal, onMessage, reads: [stageFiles] });
   try {
     if (opts.add && !opts.saveCandidateAs) throw new UsageError('--add goes with --save-candidate-as NAME: the stored baseline the run is added to');
     // Refused before anything runs: the baseline the run is added to must be this environment's.

@@ -96,6 +96,15 @@ describe('docker: v0.19 image against the v0.19 baseline (squeezenet)', () => {
     expect(report.models[0]?.keys).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 5 });
   });
 
+  it("loads and runs the v0.10 baseline's library in the container's runtime (the baseline's files are mounted into it)", async () => {
+    const r = await runCli(['check', '--against', 'v0.10', '--tvm', `docker:${images.docker019}`, '--target', 'llvm', '--only', 'ds_cnn_s_f32', '--no-ir', '--artifacts', '--format', 'json', '--quiet']);
+    expect(r.exitCode, r.stderr).toBe(1); // the pooling and dense keys moved (v010-baseline.test.ts)
+    const report = json(r) as JsonReport & { models: { artifacts?: { baselineOnCandidate: string } }[] };
+    expect(report.findings.map((f) => f.rule)).toEqual(['task-key-changed', 'task-key-changed']);
+    expect(report.skipped).toEqual([]);
+    expect(report.models[0]?.artifacts?.baselineOnCandidate).toBe('runs, max abs 0');
+  });
+
   it('reuses the image on a second env build', async () => {
     const started = Date.now();
     const r = await runCli(['env', 'build', 'v0.19', '--cli', 'docker', '--patch', PATCH]);
