@@ -192,7 +192,9 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   const skipped: Skip[] = [];
   const where = { model: ctx.model, target: ctx.target };
   const add = (rule: RuleDefinition, subject: string, args: Finding['args']) => findings.push({ rule: rule.id, severity: rule.severity, ...where, subject, args });
-  const x = cand.cross;
+  // A stored candidate (--save-candidate-as) keeps the cross-load it made against its own baseline:
+  // it says nothing about any other baseline.
+  const x = cand.cross && (cand.cross.baseline === undefined || cand.cross.baseline === ctx.baseline.name) ? cand.cross : undefined;
   const degenerate = Boolean(base.degenerate);
 
   const side = (which: 'baseline' | 'candidate', s: ArtifactsStage) => ({ what: 'a compiled library', reason: s.reason ?? '?', side: which });

@@ -50,7 +50,7 @@ describe('resolveBaselineName', () => {
   });
 
   it('lists the committed baselines in version order', () => {
-    expect(listBaselines(DEFAULT_BASELINES)).toEqual(['v0.10.0', 'v0.19.0', 'v0.25.0', 'v0.26.0', 'v0.27.0']);
+    expect(listBaselines(DEFAULT_BASELINES)).toEqual(['v0.10.0', 'v0.11.0', 'v0.19.0', 'v0.25.0', 'v0.26.0', 'v0.27.0']);
   });
 });
 

@@ -1,0 +1,48 @@
+/**
+ * The founding report (v0.10 → v0.11), from the committed baselines made from source builds of
+ * both release trees: the figures README states, recomputed from the stored runs (no TVM runs).
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BASELINES } from '../../src/baseline/store.js';
+import { diffBaselines } from '../../src/check/run-check.js';
+
+const r = diffBaselines(DEFAULT_BASELINES, 'v0.10', 'v0.11');
+type Keys = { baselineTasks: number; survived: number };
+const keys = (target: string) => r.models.filter((m) => m.target === target && m.keys).map((m) => [m.model, m.keys as Keys] as const);
+
+describe('v0.10 → v0.11', () => {
+  it('keeps 300 of 400 llvm auto-scheduler keys; the moved ones are the pooling tasks, the BatchNorm fusions and the QNN requantize', () => {
+    const llvm = keys('llvm');
+    expect(llvm.length).toBe(13);
+    expect(llvm.reduce((n, [, k]) => n + k.baselineTasks, 0)).toBe(400);
+    expect(llvm.reduce((n, [, k]) => n + k.survived, 0)).toBe(300);
+    const moved = r.findings.filter((f) => f.rule === 'task-key-changed' && f.target === 'llvm');
+    expect(moved.length).toBe(49);
+    for (const f of moved) expect(f.subject).toMatch(/pool2d/);
+    expect(f(moved[0]!.evidence?.diff)).toMatch(/^-tensor\(.*\n\+(pool_max|pool_sum|pool_avg|adaptive_pool_sum|adaptive_pool_max)\(/m);
+    const added = r.findings.filter((x) => x.rule === 'task-added' && x.target === 'llvm' && x.model === 'mobilenet_v1_025_int8');
+    expect(added.length).toBe(22);
+    for (const x of added) expect(x.subject).toMatch(/fixed_point_multiply_per_axis/);
+  });
+
+  it('moves the cuda and vulkan keys of the small subset exactly as the llvm ones', () => {
+    const llvm = new Map(keys('llvm'));
+    for (const t of ['cuda', 'vulkan']) {
+      const got = keys(t);
+      expect(got.map(([m]) => m).sort(), t).toEqual(['ds_cnn_s_f32', 'mobilenet_v1_025_f32', 'mobilenet_v1_025_int8', 'mobilenet_v2_035_f32', 'shufflenet', 'squeezenet']);
+      for (const [m, k] of got) expect(k, `${t} ${m}`).toEqual(llvm.get(m));
+    }
+  });
+
+  it("stores v0.11's run of v0.10's llvm and Vulkan libraries: they load and run with max abs 0", () => {
+    const cells = r.models.filter((m) => m.target === 'llvm' || m.target === 'vulkan').map((m) => [m.model, m.target, (m.artifacts as { baselineOnCandidate?: string } | undefined)?.baselineOnCandidate]);
+    const ran = cells.filter(([, , c]) => c?.startsWith('runs, max abs 0'));
+    expect(ran.map(([m, t]) => `${m}/${t}`).sort()).toEqual(
+      ['ds_cnn_s_f32', 'mobilenet_v1_025_f32', 'mobilenet_v2_035_f32', 'shufflenet', 'squeezenet'].flatMap((m) => [`${m}/llvm`, `${m}/vulkan`]).concat('mobilenet_v1_025_int8/llvm').sort(),
+    );
+    expect(cells.find(([m, t]) => m === 'ds_cnn_s_f32' && t === 'vulkan')?.[2]).toBe('runs, max abs 0');
+    expect(r.findings.filter((x) => x.rule.startsWith('library-') || x.rule === 'model-library-format-changed')).toEqual([]);
+  });
+});
+
+const f = (s: string | undefined): string => s ?? '';
