@@ -159,7 +159,12 @@ def run_job(job, out_path, import_record, import_seconds):
                 record["message"] = "TVM swallowed an exception raised in a worker thread: %s" % record["message"]
             stages[name] = record
         except Exception as exc:
-            stages[name] = dict(status="error", **common.error_record(exc))
+            # An exception TVM swallowed in a worker thread is the cause of what failed after it
+            # (a short task list that the hash-keys check then refuses): report the cause.
+            cause = _thread_sink[0] if _thread_sink else exc
+            stages[name] = dict(status="error", **common.error_record(cause))
+            if _thread_sink:
+                stages[name]["message"] = "TVM swallowed an exception raised in a worker thread: %s" % stages[name]["message"]
         timings[name] = round(time.time() - t0, 3)
         write_snapshot()
         marker("done", name)
