@@ -91,7 +91,7 @@ describe('a candidate that provisions but cannot import TVM', () => {
 
 describe('baseline create where every probe fails', () => {
   it('exits 3 and writes no baseline', async () => {
-    const r = await runCli(['baseline', 'create', '--tvm', 'v0.27', '--only', 'densenet121', '--timeout', '1', '--baselines', dir, '--name', 'all-failed', '--quiet']);
+    const r = await runCli(['baseline', 'create', '--tvm', 'v0.27', '--only', 'densenet121', '--target', 'llvm', '--timeout', '1', '--baselines', dir, '--name', 'all-failed', '--quiet']);
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/crashed or timed out on every job/);
     expect(existsSync(join(dir, 'all-failed'))).toBe(false);
