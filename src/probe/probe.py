@@ -164,7 +164,8 @@ def run_job(job, out_path, import_record, import_seconds):
             cause = _thread_sink[0] if _thread_sink else exc
             stages[name] = dict(status="error", **common.error_record(cause))
             if _thread_sink:
-                stages[name]["message"] = "TVM swallowed an exception raised in a worker thread: %s" % stages[name]["message"]
+                then = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+                stages[name]["message"] = ("TVM swallowed an exception raised in a worker thread: %s (then: %s)" % (stages[name]["message"], then))[:1000]
         timings[name] = round(time.time() - t0, 3)
         write_snapshot()
         marker("done", name)

@@ -83,7 +83,11 @@ describe('targets: llvm, cuda, vulkan and c with v0.19', () => {
     expect(p.exitCode, p.stderr).toBe(0);
     const hk = (JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { stages: Record<string, { status: string; message?: string }> }).stages.hash_keys!;
     expect(hk.status).toBe('error');
-    expect(hk.message).toBe('auto_scheduler.extract_tasks returned 1 task occurrence(s) for a model with 26 conv2d/dense calls: extraction is incomplete (TOPHUB_LOCATION=https://tophub.invalid)');
+    // The cause (TopHub's download, in TVM's worker thread), then what it did to the task list.
+    // (The resolver's words differ between machines: "Name or service not known", "Temporary failure …".)
+    expect(hk.message).toMatch(
+      /^TVM swallowed an exception raised in a worker thread: <urlopen error .+> \(then: auto_scheduler\.extract_tasks returned 1 task occurrence\(s\) for a model with 26 conv2d\/dense calls: extraction is incomplete \(TOPHUB_LOCATION=https:\/\/tophub\.invalid\)\)$/,
+    );
   });
 
   it('adds a target to a stored baseline of the same environment, and refuses another environment before running anything', async () => {
