@@ -294,36 +294,27 @@ def unavailable(ctx):
 def collect(ctx):
     kind = ctx["target"]["kind"]
     record = {"era": ctx["era"]}
-    own = None
-    if kind == "c":
-        # The microTVM flow is the target: C + AOT + CRT, and Model Library Format where tvm.micro
-        # exists. The Relax era has neither; there target c is built like llvm (relax.build, then
-        # export_library compiles the C) and run on the CPU.
-        c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
-        record["c"] = c_aot.collect(ctx, (ctx.get("cross") or {}).get("c"))
-        c_files = record["c"].pop("_files", [])
-        if ctx["era"] == "relay":
-            record["files"] = sorted(c_files, key=lambda f: f["name"])
-            return record
-    why = unavailable(ctx)
-    if why:
-        record.update(available=False, reason=why)
-    else:
-        try:
-            own, _ = build_side(ctx)
-            record.update(own)
-        except Exception as exc:
-            record.update(status="error", **ctx["common"].error_record(exc))
-    if ctx.get("cross") and ctx["cross"].get("library"):
-        try:
-            record["cross"] = cross_side(ctx, own)
-        except Exception as exc:
-            # tvm-compat's own failure (a file it was handed is not there): never the library's.
-            record["cross"] = {"toolError": "%s: %s" % (type(exc).__name__, exc)}
-    if kind == "c":
-        record.setdefault("files", []).extend(c_files)
-    wants_c = kind != "c" and ((ctx["job"] or {}).get("artifacts") or {}).get("c")
-    if wants_c:
+    # Target c is the microTVM flow: C + AOT + CRT, and Model Library Format where tvm.micro
+    # exists. In the Relay era that is its only artifact; the Relax era has neither, and there
+    # target c is built like llvm (relax.build, export_library compiles the C) and run on the CPU.
+    if not (kind == "c" and ctx["era"] == "relay"):
+        own = None
+        why = unavailable(ctx)
+        if why:
+            record.update(available=False, reason=why)
+        else:
+            try:
+                own, _ = build_side(ctx)
+                record.update(own)
+            except Exception as exc:
+                record.update(status="error", **ctx["common"].error_record(exc))
+        if ctx.get("cross") and ctx["cross"].get("library"):
+            try:
+                record["cross"] = cross_side(ctx, own)
+            except Exception as exc:
+                # tvm-compat's own failure (a file it was handed is not there): never the library's.
+                record["cross"] = {"toolError": "%s: %s" % (type(exc).__name__, exc)}
+    if kind == "c" or ((ctx["job"] or {}).get("artifacts") or {}).get("c"):
         c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
         record["c"] = c_aot.collect(ctx, (ctx.get("cross") or {}).get("c"))
         record.setdefault("files", []).extend(record["c"].pop("_files", []))

@@ -127,8 +127,7 @@ def has_codegen(kind):
     """Whether this build can generate code for a target kind (target.build.<kind> is registered)."""
     import tvm
 
-    name = {"c": "target.build.c", "llvm": "target.build.llvm"}.get(kind, "target.build." + kind)
-    return tvm.get_global_func(name, allow_missing=True) is not None
+    return tvm.get_global_func("target.build." + kind, allow_missing=True) is not None
 
 
 def device_for(kind):
