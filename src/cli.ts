@@ -11,7 +11,8 @@ import type { ProgressEvent } from './check/prepare.js';
 import { baselineCreate, baselineList, renderCreated } from './commands/baseline.js';
 import { checkCommand, diffCommand } from './commands/check.js';
 import { defaultJobs, positiveInt, splitList, type CommonFlags } from './commands/flags.js';
-import { envBuild, envCheckout, envInspect } from './commands/env.js';
+import { envBuild, envCheckout, envDeps, envInspect } from './commands/env.js';
+import { recordsMigrate } from './commands/records.js';
 import { rulesList } from './commands/rules.js';
 import { CompatError, EXIT_CODES, InputError, internalErrorMessage } from './errors.js';
 import { Interrupted } from './probe/pool.js';
@@ -27,6 +28,7 @@ interface RawCommon {
   target?: string[];
   ir?: boolean;
   artifacts?: boolean;
+  tuning?: boolean;
   jobs: number;
   timeout: number;
   cache?: string;
@@ -42,6 +44,7 @@ const common = (o: RawCommon): CommonFlags => ({
   targets: o.target,
   ir: o.ir,
   artifacts: o.artifacts,
+  tuning: o.tuning,
   jobs: o.jobs,
   timeoutMs: o.timeout * 1000,
   cacheDir: o.cache,
@@ -58,6 +61,8 @@ function withCommon(cmd: Command): Command {
     .option('--ir', 'snapshot and compare the IR: Relay/Relax per phase and lowered TIR (the default)')
     .option('--no-ir', 'skip the IR snapshots')
     .option('--artifacts', 'also build each model into a library, run it, and load the baseline\'s library in the candidate runtime (experimental)')
+    .option('--tuning', 'baseline create: tune the heaviest tasks of each model and store the real records; check: apply the baseline\'s records (the default when it has them)')
+    .option('--no-tuning', 'check: do not apply the baseline\'s tuning records')
     .option('--jobs <n>', 'probe processes at once', positiveInt('--jobs'), defaultJobs())
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')
@@ -183,6 +188,20 @@ export function buildProgram(): Command {
       if (listed.problems.length) throw new InputError(`${listed.problems.length} stored baseline(s) do not read: ${listed.problems[0]}`);
     });
 
+  const records = program.command('records').description('rescue tuning records across TVM releases');
+  withCommon(
+    records
+      .command('migrate')
+      .description("re-attach a baseline's tuning records to another release's own tasks, write a database that release opens, and prove each record by a build that applies it")
+      .requiredOption('--from <name>', 'stored baseline made with --tuning: a name or a version such as v0.25')
+      .requiredOption('--out <dir>', 'folder to write (must not exist): one database per model, and migration.json')
+      .option('--tvm <spec>', 'the release to migrate into (default: newest release)'),
+  ).action(async (o: RawCommon & { from: string; out: string; tvm?: string }) => {
+    const { text, exitCode } = await recordsMigrate({ ...common(o), from: o.from, out: o.out, tvm: o.tvm }, progress(o.quiet), onInterrupt());
+    process.stdout.write(text);
+    process.exitCode = exitCode;
+  });
+
   const envCmd = program.command('env').description('inspect TVM environments and make checkout trees');
   envCmd
     .command('inspect')
@@ -192,6 +211,17 @@ export function buildProgram(): Command {
     .addOption(containerCliOption())
     .action(async (o: { tvm?: string; cache?: string }) => {
       process.stdout.write(await envInspect({ tvm: o.tvm, cacheDir: o.cache }, message));
+    });
+  envCmd
+    .command('deps')
+    .description("dependency health of a release: install it unpinned, try each declared dependency at the newest version its range admits, and say which breaks TVM (import, save_json of TIR)")
+    .argument('<release>', 'a release of the table, e.g. v0.26')
+    .option('--cache <dir>', 'cache folder for provisioned environments')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (release: string, o: { cache?: string; format: 'text' | 'json' }) => {
+      const { text, exitCode } = await envDeps({ tvm: release, cacheDir: o.cache, format: o.format }, message);
+      process.stdout.write(text);
+      process.exitCode = exitCode;
     });
   envCmd
     .command('build')

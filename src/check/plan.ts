@@ -21,7 +21,13 @@ export function planJobs(corpus: Corpus, run: RunWants): { concerns: Concern[]; 
   const concerns = wantedConcerns(run);
   const stages = jobStages(concerns);
   const forTarget = (kind: string) => stages.filter((_, i) => concerns[i]!.targetKinds?.includes(kind as never) ?? true);
-  return { concerns, jobs: corpus.models.flatMap((model) => corpus.targets.map((target) => ({ model, target, stages: forTarget(target.kind) }))) };
+  const settings: NonNullable<ProbeJob['settings']> = {};
+  for (const c of concerns) {
+    const value = c.settings?.(run);
+    if (value !== undefined) settings[c.stage] = value;
+  }
+  const extra = Object.keys(settings).length ? { settings } : {};
+  return { concerns, jobs: corpus.models.flatMap((model) => corpus.targets.map((target) => ({ model, target, stages: forTarget(target.kind), ...extra }))) };
 }
 
 /** The baseline's snapshot of this model and target, or why there is none to compare with. */

@@ -27,6 +27,8 @@ export interface CorpusOptions {
   ir?: boolean;
   /** Build, run and cross-load compiled libraries (--artifacts; the committed baselines do not carry them yet). */
   artifacts?: boolean;
+  /** baseline create: tune and store real records (--tuning); check: apply the baseline's (default: when it has them; --no-tuning: never). */
+  tuning?: boolean;
 }
 
 export type ProgressEvent =

@@ -31,7 +31,22 @@ export interface CheckOptions extends CorpusOptions {
   add?: boolean;
 }
 
-export const checkWants = (opts: CorpusOptions, mode: RunWants['mode']): RunWants => ({ mode, ir: opts.ir !== false, artifacts: opts.artifacts === true, tuning: false });
+/**
+ * What a run does. Tuning is opt-in for a baseline (it measures for minutes); a check applies the
+ * baseline's records whenever the baseline has some, unless --no-tuning.
+ */
+export const checkWants = (opts: CorpusOptions, mode: RunWants['mode'], baseline?: Baseline): RunWants => ({
+  mode,
+  ir: opts.ir !== false,
+  artifacts: opts.artifacts === true,
+  tuning: opts.tuning ?? (baseline !== undefined && hasTuningRecords(baseline)),
+});
+
+const hasTuningRecords = (baseline: Baseline): boolean =>
+  [...baseline.snapshots.values()].some((s) => {
+    const t = s.stages.tuning as { status: string; mode?: string; records?: number } | undefined;
+    return t?.status === 'ok' && t.mode === 'tune' && (t.records ?? 0) > 0;
+  });
 
 /** Runs the candidate on the corpus and diffs it against a stored baseline. */
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
@@ -43,7 +58,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const { env, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = forBaseline(await prepareCorpus(opts, env), baseline, opts.targets);
   const runSkips = checkBaselineFor(baseline, corpus);
-  const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check'));
+  const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check', baseline));
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
   // The baseline's files (libraries, references) are unpacked here, which a container candidate must see.
   const stageFiles = join(opts.cacheDir ?? cacheRoot(), 'stage-files');

@@ -1,3 +1,5 @@
+import { dependencyHealth, type Health } from '../env/deps.js';
+import { formatMessage, formatUpgradeNote } from '../check/rules.js';
 import { resolve } from 'node:path';
 import { describeEnv, prepareEnv } from '../check/prepare.js';
 import { buildReleaseImage } from '../env/container/build.js';
@@ -7,7 +9,7 @@ import { makeCheckoutFromEnv } from '../env/make-checkout.js';
 import { resolveRelease } from '../env/releases.js';
 import { cacheRoot } from '../env/resolve.js';
 import { parseEnvSpec } from '../env/spec.js';
-import { UsageError } from '../errors.js';
+import { EXIT_CODES, UsageError } from '../errors.js';
 import { toJson } from '../util/fs.js';
 
 export interface EnvFlags {
@@ -92,4 +94,21 @@ async function envBuildSource(flags: BuildFlags, source: string, onMessage: (tex
   }
   onMessage(`${built.reused ? 'reused' : 'built'} ${built.tag} (TVM ${built.tree.version}, ${cli!.flavour} ${cli!.serverVersion}) in ${built.seconds.toFixed(1)} s; use --tvm ${cli!.flavour}:${built.tag}`);
   return `${built.tag}\n`;
+}
+
+/** `env deps`: 0 when every declared range only admits versions that work, 1 when one admits a breaking version. */
+export async function envDeps(flags: { tvm: string; cacheDir?: string; format: 'text' | 'json' }, onMessage: (text: string) => void): Promise<{ text: string; exitCode: number }> {
+  const r = await dependencyHealth(flags.tvm, { cacheDir: flags.cacheDir, onMessage });
+  const exitCode = r.findings.length ? EXIT_CODES.breaking : EXIT_CODES.clean;
+  if (flags.format === 'json') return { text: toJson(r), exitCode };
+  const health = (h: Health) => (!h.import.ok ? `import fails: ${h.import.error}` : !h.save_json.ok ? `imports; save_json of a TIR Var fails: ${h.save_json.error}` : 'imports, save_json works');
+  const lines = [
+    `${r.dist} ${r.version} (${r.release}) declares: ${r.declared.join(', ')}`,
+    `  pinned as the release table says: ${health(r.pinned)}`,
+    `  unpinned install (${Object.entries(r.unpinned.versions).map(([k, v]) => `${k} ${v ?? '-'}`).join(', ')}): ${health(r.unpinned.health)}`,
+    ...r.trials.map((t) => `  ${t.dependency} ${t.admitted} (newest admitted by ${t.declared}; pinned ${t.pinned}), the rest pinned: ${health(t.health)}`),
+    '',
+    ...(r.findings.length ? r.findings.map((f) => `warning [${f.rule}] ${formatMessage(f)}\n  ${formatUpgradeNote(f)}`) : ['every declared range admits only versions that work']),
+  ];
+  return { text: `${lines.join('\n')}\n`, exitCode };
 }

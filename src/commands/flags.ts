@@ -11,6 +11,7 @@ export interface CommonFlags {
   targets?: string[];
   ir?: boolean;
   artifacts?: boolean;
+  tuning?: boolean;
   jobs: number;
   timeoutMs: number;
   cacheDir?: string;

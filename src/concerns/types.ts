@@ -14,8 +14,8 @@ export type ConcernId = 'frontend' | 'hash-keys' | 'ir-snapshots' | 'artifacts' 
 
 /** What a run asked for: decides which concerns' stages the probe runs. */
 export interface RunWants {
-  /** `baseline create` (the run is stored) or `check` (the run is compared). */
-  mode: 'baseline' | 'check';
+  /** `baseline create` (the run is stored), `check` (the run is compared) or `records migrate` (the baseline's records are re-attached). */
+  mode: 'baseline' | 'check' | 'migrate';
   ir: boolean;
   artifacts: boolean;
   tuning: boolean;
@@ -75,6 +75,8 @@ export interface Concern<S extends StageRecord = StageRecord> {
   /** The target kinds the stage runs on (every kind when absent); elsewhere the report says "not collected on this target". */
   targetKinds?: readonly TargetKind[];
   wanted(run: RunWants): boolean;
+  /** What each job's stage is asked to do in this run (ctx["job"]["settings"][stage] in the collector). */
+  settings?(run: RunWants): unknown;
   /** Reported when the baseline's stage was ok and the candidate's failed. */
   failedRule: RuleDefinition;
   /** Reported when the baseline's stage failed and the candidate's is ok (the rest is then not compared). */

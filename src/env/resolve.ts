@@ -40,7 +40,7 @@ export interface ProvisionOptions {
 }
 
 /** Every env gets these: TVM must never try to download TopHub logs mid-run. */
-const BASE_ENV: Record<string, string> = { TOPHUB_LOCATION: 'NONE' };
+export const BASE_ENV: Record<string, string> = { TOPHUB_LOCATION: 'NONE' };
 
 /** $TVM_COMPAT_CACHE, else $XDG_CACHE_HOME/tvm-compat, else ~/.cache/tvm-compat. */
 export function cacheRoot(): string {

@@ -14,4 +14,6 @@ export interface ProbeJob {
   stages: JobStage[];
   /** Per stage, what the candidate's probe gets from the baseline (the baseline's IR, libraries …). */
   cross?: Partial<Record<StageName, unknown>>;
+  /** Per stage, what the run asks of it (how much to tune); absent for a stage that takes nothing. */
+  settings?: Partial<Record<StageName, unknown>>;
 }

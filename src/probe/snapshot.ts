@@ -135,5 +135,7 @@ export interface Snapshot {
     ir?: IrStage;
     /** Compiled library, reference outputs and the cross-load (src/artifacts/). */
     artifacts?: StageRecord;
+    /** Real tuning records made by the baseline, or applied by the candidate (src/tuning-records/). */
+    tuning?: StageRecord;
   };
 }

@@ -16,9 +16,10 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
   out.push(`${result.corpus.models} models × ${result.corpus.targets.join(', ')}`, '');
   if (result.targets.rows.length > 1 || result.corpus.notRun?.length) {
     out.push('Targets (what each concern compared there)');
+    const w = Math.max(...result.targets.concerns.map((c) => c.length));
     for (const r of result.targets.rows) {
       out.push(`  ${r.target}`);
-      for (const c of result.targets.concerns) out.push(`    ${c.padEnd(13)} ${r.cells[c] ?? ''}`);
+      for (const c of result.targets.concerns) out.push(`    ${c.padEnd(w)}  ${r.cells[c] ?? ''}`);
     }
     out.push('');
   }

@@ -8,8 +8,14 @@ opens the baseline's database the way users do (JSONDatabase, then MetaScheduleA
 its own fused module) and counts which tuned tasks were dispatched to a record. The load runs
 first in a child process: a foreign database can segfault.
 
-Not deterministic: measured run times (run_secs) differ run to run, so the records file differs;
-the traces are seeded. Relay era (auto_scheduler logs) is not implemented yet: the stage says so.
+Relay era (v0.19 and older, wheels, checkouts and containers alike): the baseline tunes the
+heaviest auto_scheduler tasks with SketchPolicy and a random cost model, seeded, into one log
+(RecordToFile); the candidate builds the model with relay.build under ApplyHistoryBest over that
+log, as users do, and counts which of the baseline's workload keys the build was dispatched to a
+record for.
+
+Not deterministic: measured run times (run_secs, costs) differ run to run, so the records file
+differs; the schedules searched are seeded.
 """
 import json
 import os
@@ -19,6 +25,7 @@ import time
 
 WORKLOAD_FILE = "tuning_workload.json"
 RECORDS_FILE = "tuning_records.json"
+LOG_FILE = "tuning.log"
 
 _LOAD_CHILD = r"""
 import json, sys
@@ -71,14 +78,31 @@ def _records_per_workload(path):
     return counts, valid
 
 
+def _measure_errors(work_dir):
+    """Why measurements failed, from MetaSchedule's task logs (the database keeps only run_secs
+    1e10): the distinct first lines after each "Error" report, at most five."""
+    found = []
+    for root, _, names in os.walk(os.path.join(work_dir, "logs")):
+        for n in sorted(names):
+            try:
+                with open(os.path.join(root, n), errors="replace") as f:
+                    lines = f.read().splitlines()
+            except OSError:
+                continue
+            for i, line in enumerate(lines):
+                if "Error" in line and ("Runner" in line or "Builder" in line or "error_msg" in line or "Traceback" not in line):
+                    text = " ".join(l.strip() for l in lines[i:i + 3])[:300]
+                    if text not in found:
+                        found.append(text)
+    return found[:5]
+
+
 def tune(ctx):
     import tvm
 
     common = ctx["common"]
     ms, ms_name = _ms(common)
-    opts = ctx["job"]["tuning"]
-    n_tasks, trials, seed = int(opts.get("tasks", 3)), int(opts.get("trials", 4)), int(opts.get("seed", 0))
-    budget = float(opts.get("budgetSeconds", 20))
+    n_tasks, trials, seed, budget = _settings(ctx)
     target = _tune_target(tvm, ctx)
     fused = common.relax_fused(ctx)
     extracted = ms.relax_integration.extract_tasks(fused, target)
@@ -95,9 +119,11 @@ def tune(ctx):
     tasks_out, skipped = [], []
     setup = None
     try:
-        builder = ms.builder.LocalBuilder(max_workers=1)
+        # Generous limits: the 30 s defaults killed every build when two probes tuned at once on
+        # 2 cores (measured 2026-12-02: "LocalBuilder: Timeout, killed after 30.0 seconds", 0 records).
+        builder = ms.builder.LocalBuilder(max_workers=1, timeout_sec=180)
         evaluator = ms.runner.EvaluatorConfig(number=1, repeat=1, min_repeat_ms=0, enable_cpu_cache_flush=False)
-        runner = ms.runner.LocalRunner(evaluator_config=evaluator)
+        runner = ms.runner.LocalRunner(evaluator_config=evaluator, timeout_sec=120)
         contexts, weights = ms.relax_integration.extracted_tasks_to_tune_contexts(
             chosen, work_dir, strategy="replay-trace", num_threads=1, seed=seed
         )
@@ -115,6 +141,7 @@ def tune(ctx):
             )
             tasks_out.append({"name": str(task.task_name), "key": str(shash(task.dispatched[0])), "weight": int(task.weight)})
     finally:
+        errors = _measure_errors(work_dir)
         shutil.rmtree(work_dir, ignore_errors=True)
     # Workload lines are written in commit order, one per tuned task.
     per_wl, valid = _records_per_workload(rec_path)
@@ -134,6 +161,7 @@ def tune(ctx):
         "failedMeasurements": sum(per_wl.values()) - sum(valid.values()),
         "seconds": round(time.time() - started, 1),
         "setupSeconds": setup,
+        "measureErrors": errors,
         "files": [{"name": WORKLOAD_FILE}, {"name": RECORDS_FILE}],
     }
 
@@ -167,6 +195,13 @@ def apply(ctx):
         for r in rows:
             r["cause"] = "auto_scheduler removed"
         out.update(applied=0, cause="auto_scheduler removed")
+        return out
+    if cross.get("kind") == "auto_scheduler":
+        return apply_relay(ctx, out)
+    if ctx["era"] == "relay":
+        for r in rows:
+            r["cause"] = "MetaSchedule on Relax is not in this release"
+        out.update(applied=0, cause="MetaSchedule on Relax is not in this release")
         return out
     ms, _ = _ms(common)
     files = cross["files"]
@@ -214,13 +249,177 @@ def _rescue(ctx, files):
         return {"error": "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])}
 
 
+def _settings(ctx):
+    opts = ctx["job"]["settings"]["tuning"]
+    return int(opts.get("tasks", 3)), int(opts.get("trials", 4)), int(opts.get("seed", 0)), float(opts.get("budgetSeconds", 20))
+
+
+def _auto_scheduler_task_name(task):
+    # The hash-keys concern names a task so: its sorted function names.
+    return ",".join(sorted(n for n in task.desc.split(",") if n))
+
+
+def _log_records(path):
+    """Per workload key: (records, valid records) of an auto_scheduler log. Each line is JSON
+    {"i": [[workload_key, target, ...], steps], "r": [costs, error_no, ...]}; a record with
+    error_no != 0 is a failed measurement, which ApplyHistoryBest never picks."""
+    counts, valid = {}, {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if not line.strip() or line.startswith("#"):
+                    continue
+                rec = json.loads(line)
+                key = rec["i"][0][0]
+                counts[key] = counts.get(key, 0) + 1
+                if int(rec["r"][1]) == 0:
+                    valid[key] = valid.get(key, 0) + 1
+    return counts, valid
+
+
+def tune_relay(ctx):
+    import tvm
+    from tvm import auto_scheduler
+
+    common = ctx["common"]
+    n_tasks, trials, seed, budget = _settings(ctx)
+    target = common.make_target(ctx["target"])
+    tasks, weights = auto_scheduler.extract_tasks(ctx["mod"]["main"], ctx["params"], target)
+    order = sorted(range(len(tasks)), key=lambda i: (-int(weights[i]), tasks[i].workload_key))[:n_tasks]
+    log = os.path.join(ctx["outDir"], LOG_FILE)
+    if os.path.exists(log):
+        os.remove(log)
+    started = time.time()
+    options = auto_scheduler.TuningOptions(
+        num_measure_trials=trials, num_measures_per_round=trials, verbose=0,
+        builder=auto_scheduler.LocalBuilder(timeout=180, n_parallel=1),
+        runner=auto_scheduler.LocalRunner(timeout=120, number=1, repeat=1, min_repeat_ms=0, enable_cpu_cache_flush=False),
+        measure_callbacks=[auto_scheduler.RecordToFile(log)],
+    )
+    tuned, skipped = [], []
+    for i in order:
+        task = tasks[i]
+        if time.time() - started > budget:
+            skipped.append(_auto_scheduler_task_name(task))
+            continue
+        policy = auto_scheduler.SketchPolicy(task, program_cost_model=auto_scheduler.RandomModel(), seed=seed, verbose=0)
+        task.tune(options, search_policy=policy)
+        tuned.append((task, int(weights[i])))
+    counts, valid = _log_records(log)
+    rows = []
+    for task, weight in tuned:
+        wk = task.workload_key
+        rows.append({"name": _auto_scheduler_task_name(task), "key": json.loads(wk)[0], "workloadKey": wk, "weight": weight,
+                     "records": valid.get(wk, 0), "failedMeasurements": counts.get(wk, 0) - valid.get(wk, 0)})
+    files = [{"name": LOG_FILE}] if os.path.exists(log) else []
+    return {
+        "mode": "tune",
+        "kind": "auto_scheduler",
+        "module": "tvm.auto_scheduler",
+        "settings": {"tasks": n_tasks, "trials": trials, "seed": seed, "budgetSeconds": budget,
+                     "policy": "sketch", "costModel": "random", "target": str(target)},
+        "taskCount": len(tasks),
+        "tasks": sorted(rows, key=lambda t: (t["name"], t["key"])),
+        "skippedForBudget": sorted(skipped),
+        "records": sum(r["records"] for r in rows),
+        "failedMeasurements": sum(r["failedMeasurements"] for r in rows),
+        "seconds": round(time.time() - started, 1),
+        "files": files,
+    }
+
+
+def relay_build_asked(ctx, log):
+    """relay.build of the model under ApplyHistoryBest over an auto_scheduler log, as users apply
+    records: each workload key the build asked for, with whether a record answered. Raises when
+    the log does not load or the build fails."""
+    import tvm
+    from tvm import auto_scheduler, relay
+
+    common = ctx["common"]
+    asked = []
+
+    class Counting(auto_scheduler.ApplyHistoryBest):
+        def _query_inside(self, target, workload_key, func_name):
+            found = auto_scheduler.ApplyHistoryBest._query_inside(self, target, workload_key, func_name)
+            asked.append((workload_key, found is not None))
+            return found
+
+    dispatcher = Counting(log)
+    target = common.make_target(ctx["target"])
+    with dispatcher:
+        with tvm.transform.PassContext(opt_level=3, config={"relay.backend.use_auto_scheduler": True}):
+            relay.build(ctx["mod"], target=target, params=ctx["params"])
+    return asked
+
+
+def apply_relay(ctx, out):
+    """The candidate's relay.build under ApplyHistoryBest over the baseline's log, counting the
+    baseline's workload keys the build was dispatched to a record for."""
+    from tvm import auto_scheduler
+
+    common = ctx["common"]
+    rows = out["tasks"]
+    log = ctx["cross"]["files"].get("log")
+    try:
+        auto_scheduler.ApplyHistoryBest(log)
+    except Exception as exc:
+        message = (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:500]
+        out["load"] = {"ok": False, "type": type(exc).__name__, "message": message}
+        cause = "the log no longer loads: %s" % message
+        for r in rows:
+            r["cause"] = cause
+        out.update(applied=0, cause=cause)
+        return out
+    out["load"] = {"ok": True}
+    asked = relay_build_asked(ctx, log)
+    hits = set(k for k, found in asked if found)
+    asked_keys = set(k for k, _ in asked)
+    target = common.make_target(ctx["target"])
+    compatible = auto_scheduler.ApplyHistoryBest(log, include_compatible=True)
+    with target:
+        compatible_hits = set(k for k in asked_keys - hits if compatible._query_inside(target, k, None) is not None)
+    # rows are the baseline's tasks, in order.
+    for r, base in zip(rows, ctx["cross"].get("tasks", [])):
+        if base.get("workloadKey") in hits:
+            r["applied"] = r["stored"]
+        elif not asked:
+            r["cause"] = "the build asked auto_scheduler for no schedule"
+        else:
+            r["cause"] = "key changed"
+    out["applied"] = sum(r["applied"] for r in rows)
+    out["dispatched"] = len(asked_keys)
+    out["compatibleOnly"] = len(compatible_hits)
+    causes = sorted(set(r["cause"] for r in rows if "cause" in r))
+    if causes:
+        out["cause"] = "; ".join(causes)
+    if out["applied"] < out["stored"]:
+        out["rescue"] = _rescue_relay(ctx, ctx["cross"]["files"])
+    return out
+
+
+def _rescue_relay(ctx, files):
+    """What `compat records migrate` would keep: the lost records' steps replayed on this release's
+    tasks, written to a scratch log and applied by a real build."""
+    work = tempfile.mkdtemp(prefix="tvm-compat-rescue-")
+    try:
+        migrate = ctx["common"].load_by_path("tuning-records/migrate.py")
+        rows = migrate._migrate_relay(ctx, files, work)["migrations"]
+        return {"records": len(rows), "attached": sum(1 for r in rows if r.get("proven")),
+                "failures": sorted(set(r.get("reason", "migrated but not applied by the build") for r in rows if not r.get("proven")))}
+    except Exception as exc:
+        return {"error": "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def collect(ctx):
-    if ctx["era"] != "relax" and not ctx.get("cross"):
-        return {"status": "skipped", "reason": "auto_scheduler tuning (Relay era) is not implemented yet"}
     if ctx["target"]["kind"] != "llvm":
         return {"status": "skipped", "reason": "records are measured on llvm only (no device here for %s)" % ctx["target"]["kind"]}
+    settings = ((ctx["job"] or {}).get("settings") or {}).get("tuning") or {}
     if ctx.get("cross"):
+        if settings.get("migrate"):
+            return ctx["common"].load_by_path("tuning-records/migrate.py").migrate(ctx)
         return apply(ctx)
-    if (ctx["job"] or {}).get("tuning"):
-        return tune(ctx)
-    return {"status": "skipped", "reason": "the job did not ask to tune"}
+    if not settings:
+        return {"status": "skipped", "reason": "the job did not ask to tune"}
+    return tune(ctx) if ctx["era"] == "relax" else tune_relay(ctx)

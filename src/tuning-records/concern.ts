@@ -13,10 +13,25 @@ export interface TuningTask {
   stored?: number;
   applied?: number;
   cause?: string;
+  /** tune, Relay era: the full auto_scheduler workload key (hash and buffer shapes). */
+  workloadKey?: string;
+}
+
+/** migrate: one valid record of the baseline, re-attached in the candidate or not. */
+export interface Migration {
+  status: 'migrated' | 'failed';
+  /** The candidate's task it attached to. */
+  task?: string;
+  reason?: string;
+  /** A real build that applies the migrated database was dispatched to it. */
+  proven?: boolean;
+  workload?: number;
+  key?: string;
+  newKey?: string;
 }
 
 export interface TuningStage extends StageRecord {
-  mode?: 'tune' | 'apply';
+  mode?: 'tune' | 'apply' | 'migrate';
   kind?: 'auto_scheduler' | 'meta_schedule';
   baselineKind?: string | null;
   tasks?: TuningTask[];
@@ -27,6 +42,10 @@ export interface TuningStage extends StageRecord {
   load?: { ok: boolean; type?: string; message?: string };
   rescue?: { records?: number; attached?: number; failures?: string[]; error?: string };
   files?: { name: string; sha256?: string; bytes?: number }[];
+  migrations?: Migration[];
+  migrated?: number;
+  proven?: number;
+  built?: boolean | string;
 }
 
 /** What the candidate's collector gets in ctx["cross"]: local paths of the baseline's database. */
@@ -36,6 +55,12 @@ export interface TuningCrossInput {
   files: Record<string, string>;
   tasks: TuningTask[];
 }
+
+/**
+ * How much a baseline tunes: the heaviest tasks of each model (by weight, then name), a few trials
+ * each, seeded, with a random cost model; tasks not started within the budget are listed as skipped.
+ */
+export const TUNING_SETTINGS = { tasks: 3, trials: 4, seed: 0, budgetSeconds: 30 } as const;
 
 const ROLE: Record<string, string> = { 'tuning_workload.json': 'workload', 'tuning_records.json': 'records', 'tuning.log': 'log' };
 
@@ -51,7 +76,9 @@ export function tuningCrossInput(base: TuningStage, baseline: { name: string }, 
 
 export function tuningDiff(base: TuningStage, cand: TuningStage, ctx: { model: string; target: string }): ConcernDiff {
   const findings: Finding[] = [];
-  if (cand.mode !== 'apply') return { findings, skipped: [] };
+  // Only a baseline that tuned, against a candidate that applied its records (a stored candidate
+  // run compared with itself has applied on both sides: nothing to say).
+  if (base.mode !== 'tune' || cand.mode !== 'apply') return { findings, skipped: [] };
   const stored = cand.stored ?? 0;
   const applied = cand.applied ?? 0;
   const cause = cand.cause ?? '';
@@ -75,7 +102,10 @@ export const tuningRecordsConcern = {
   noun: 'tuning records',
   collector: 'tuning-records/collect.py',
   needs: ['frontend'],
+  // Records are measured on the host's CPU; there is no GPU to measure CUDA or Vulkan kernels on.
+  targetKinds: ['llvm'],
   wanted: (run) => run.tuning,
+  settings: (run) => (run.mode === 'baseline' ? TUNING_SETTINGS : run.mode === 'migrate' ? { migrate: true } : undefined),
   failedRule: tuningRecordsNoLongerApply,
   crossInput: (base, baseline, files) => tuningCrossInput(base, baseline, files),
   diff: (base, cand, ctx) => tuningDiff(base, cand, ctx),

@@ -1,77 +1,91 @@
-"""Rescue of MetaSchedule records across releases: each old record's trace re-attached to the
-target release's own workload of the same task.
+"""Rescue of tuning records across releases (`compat records migrate`, and the check's
+"rescuable" figure).
 
-The old database's workload file holds IRModules the target release often cannot deserialize
-(type keys renamed), but each record line is plain JSON: [workload_index, [trace, run_secs,
-target, args_info]]. A record is matched to the candidate task whose ArgInfo (buffer dtypes and
-shapes) equals the record's args_info, and whose name equals the baseline task's name when the
-baseline names it; the trace is parsed with TuningRecord.from_json against the new workload and
-proven by query_schedule in a MemoryDatabase (the schedule is built by replaying the trace).
+MetaSchedule: the old database's workload file holds IRModules the target release often cannot
+deserialize (type keys renamed), but each record line is plain JSON: [workload_index, [trace,
+run_secs, target, args_info]]. A record is matched to the target release's own tasks whose ArgInfo
+(buffer dtypes and shapes) equals the record's args_info; its trace is parsed with
+TuningRecord.from_json against that task's workload and kept when query_schedule replays it in a
+MemoryDatabase. Several tasks with the same buffers: the first whose schedule replays.
+
+auto_scheduler (Relay era): each record's transform steps are replayed on the target release's
+task of the same workload key, or else on a task whose key differs but whose buffer shapes are
+the same (ComputeDAG.apply_steps_from_state); a record that replays is written under the new key.
+
+Failed measurements (MetaSchedule run_secs 1e10, auto_scheduler error_no != 0) are never applied
+by any database, so they are neither stored nor migrated. Each migrated record is then proven by a
+real build that applies the new database (MetaScheduleApplyDatabase + relax.build, or relay.build
+under ApplyHistoryBest), and a record counts as proven when its task was dispatched to it.
 """
 import json
 import os
+
+MS_FILES = ("tuning_workload.json", "tuning_records.json")
+LOG_FILE = "tuning.log"
 
 
 def _ms(common):
     return common.first_importable(["tvm.s_tir.meta_schedule", "tvm.meta_schedule"])[0]
 
 
-def _read_lines(path):
+def _last_line(exc):
+    lines = [l for l in str(exc).strip().splitlines() if l.strip()]
+    return "%s: %s" % (type(exc).__name__, (lines[-1] if lines else "")[:300])
+
+
+def _valid_ms_records(path):
+    out = []
     with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            if line.strip():
+                idx, rec = json.loads(line)
+                secs = rec[1] if len(rec) > 1 else None
+                if secs and all(float(x) < 1e9 for x in secs):
+                    out.append((idx, rec))
+    return out
 
 
 def attach(ctx, files, out_dir=None):
-    """Per record: migrated or failed with reason; writes a JSONDatabase under out_dir when given."""
+    """Per valid record: migrated (with the task it attached to) or failed with the reason; writes a
+    JSONDatabase under out_dir when given."""
     import tvm
 
     common = ctx["common"]
     ms = _ms(common)
     target = tvm.target.Target({"kind": ctx["target"]["kind"], "num-cores": 1})
-    fused = common.relax_fused(ctx)
-    tasks = ms.relax_integration.extract_tasks(fused, target)
+    tasks = ms.relax_integration.extract_tasks(common.relax_fused(ctx), target)
     by_args = {}
     for t in tasks:
-        mod = t.dispatched[0]
-        func = [f for _, f in mod.functions.items()][0]
+        func = [f for _, f in t.dispatched[0].functions.items()][0]
         sig = json.dumps([a.as_json() for a in ms.arg_info.ArgInfo.from_prim_func(func)], sort_keys=True, default=str)
         by_args.setdefault(sig, []).append(t)
-    names = dict((i, n) for i, n in enumerate((ctx.get("cross") or {}).get("workloadNames", [])))
-    mem = ms.database.MemoryDatabase()
     out_db = None
     if out_dir:
-        for n in ("tuning_workload.json", "tuning_records.json"):
-            p = os.path.join(out_dir, n)
+        paths = [os.path.join(out_dir, n) for n in MS_FILES]
+        for p in paths:
             if os.path.exists(p):
                 os.remove(p)
-        out_db = ms.database.JSONDatabase(os.path.join(out_dir, "tuning_workload.json"), os.path.join(out_dir, "tuning_records.json"), allow_missing=True)
+        out_db = ms.database.JSONDatabase(paths[0], paths[1], allow_missing=True)
     rows = []
-    for line in _read_lines(files["records"]):
-        idx, rec = line[0], line[1]
-        row = {"workload": idx}
-        try:
-            sig = json.dumps(rec[3], sort_keys=True, default=str)
-            cands = by_args.get(sig, [])
-            if idx in names:
-                cands = [t for t in cands if str(t.task_name) == names[idx]] or cands
-            if not cands:
-                row.update(status="failed", reason="no task of the target release has these buffer shapes")
-            else:
-                task = cands[0]
-                row["task"] = str(task.task_name)
-                wl = mem.commit_workload(task.dispatched[0])
-                record = ms.database.TuningRecord.from_json(rec, wl)
-                mem.commit_tuning_record(record)
-                sch = mem.query_schedule(task.dispatched[0], target, str(task.task_name))
-                if sch is None:
-                    row.update(status="failed", reason="the trace did not replay on the new workload")
-                else:
-                    row["status"] = "migrated"
-                    if out_db is not None:
-                        out_db.commit_tuning_record(ms.database.TuningRecord.from_json(rec, out_db.commit_workload(task.dispatched[0])))
-        except Exception as exc:
-            lines = [l for l in str(exc).strip().splitlines() if l.strip()]
-            row.update(status="failed", reason="%s: %s" % (type(exc).__name__, (lines[-1] if lines else "")[:300]))
+    for idx, rec in _valid_ms_records(files["records"]):
+        row = {"workload": idx, "status": "failed"}
+        cands = by_args.get(json.dumps(rec[3], sort_keys=True, default=str), [])
+        if not cands:
+            row["reason"] = "no task of this release has these buffer shapes"
+        for task in cands:
+            try:
+                mem = ms.database.MemoryDatabase()
+                mem.commit_tuning_record(ms.database.TuningRecord.from_json(rec, mem.commit_workload(task.dispatched[0])))
+                if mem.query_schedule(task.dispatched[0], target, str(task.task_name)) is None:
+                    row["reason"] = "the trace did not replay on the new workload"
+                    continue
+            except Exception as exc:
+                row["reason"] = _last_line(exc)
+                continue
+            row = {"workload": idx, "status": "migrated", "task": str(task.task_name)}
+            if out_db is not None:
+                out_db.commit_tuning_record(ms.database.TuningRecord.from_json(rec, out_db.commit_workload(task.dispatched[0])))
+            break
         rows.append(row)
     return rows
 
@@ -82,51 +96,106 @@ def attach_summary(ctx, files):
             "failures": sorted(set(r["reason"] for r in rows if r["status"] != "migrated"))}
 
 
-def migrate(ctx, files, out_dir):
-    """records migrate: attach, write the new database, then prove it by a real apply and build."""
+def _migrate_ms(ctx, files, out_dir):
     import tvm
-
-    rows = attach(ctx, files, out_dir)
-    common = ctx["common"]
-    ms = _ms(common)
-    collect = common.load_by_path("tuning-records/collect.py")
-    target = tvm.target.Target({"kind": ctx["target"]["kind"], "num-cores": 1})
-    db = ms.database.JSONDatabase(os.path.join(out_dir, "tuning_workload.json"), os.path.join(out_dir, "tuning_records.json"), allow_missing=False)
-    names, applied = collect.scheduled_functions(ms, tvm, common.relax_fused(ctx), target, db)
     from tvm import relax
 
-    built = None
+    common = ctx["common"]
+    ms = _ms(common)
+    rows = attach(ctx, files, out_dir)
+    out = {"kind": "meta_schedule", "migrations": rows}
+    if not any(r["status"] == "migrated" for r in rows):
+        return out
+    collect = common.load_by_path("tuning-records/collect.py")
+    target = tvm.target.Target({"kind": ctx["target"]["kind"], "num-cores": 1})
+    db = ms.database.JSONDatabase(*[os.path.join(out_dir, n) for n in MS_FILES], allow_missing=False)
+    names, applied = collect.scheduled_functions(ms, tvm, common.relax_fused(ctx), target, db)
     try:
-        relax.build(applied, target=ctx["common"].make_target(ctx["target"]))
-        built = True
+        relax.build(applied, target=common.make_target(ctx["target"]))
+        out["built"] = True
     except Exception as exc:
-        built = "%s: %s" % (type(exc).__name__, str(exc).strip().splitlines()[-1][:300])
+        out["built"] = _last_line(exc)
     for r in rows:
         if r["status"] == "migrated":
-            r["proven"] = r["task"] in names
-    return {"records": rows, "migrated": sum(1 for r in rows if r["status"] == "migrated"),
-            "proven": sum(1 for r in rows if r.get("proven")), "scheduledFunctions": sorted(names), "built": built}
+            r["proven"] = out["built"] is True and r["task"] in names
+    out["scheduledFunctions"] = sorted(names)
+    out["files"] = [{"name": n} for n in MS_FILES]
+    return out
 
 
-def main(argv):
-    """python migrate.py MODEL_ID WORKLOAD RECORDS OUT_DIR RESULT.json (run in the target release)."""
-    import importlib.util
-
-    here = os.path.dirname(os.path.abspath(__file__))
-    spec = importlib.util.spec_from_file_location("tvm_compat_tuning_harness", os.path.join(here, "harness.py"))
-    harness = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(harness)
-    model_id, wl, recs, out_dir, result = argv[1:6]
-    if not os.path.isdir(out_dir):
-        os.makedirs(out_dir)
-    ctx = harness.make_ctx(model_id, out_dir=out_dir)
-    out = migrate(ctx, {"workload": wl, "records": recs}, out_dir)
-    with open(result, "w") as f:
-        json.dump(out, f, sort_keys=True, indent=1)
-    return 0
+def _shapes(workload_key):
+    return json.dumps(json.loads(workload_key)[1:])
 
 
-if __name__ == "__main__":
-    import sys
+def _migrate_relay(ctx, files, out_dir):
+    from tvm import auto_scheduler
 
-    sys.exit(main(sys.argv))
+    common = ctx["common"]
+    collect = common.load_by_path("tuning-records/collect.py")
+    target = common.make_target(ctx["target"])
+    tasks, _ = auto_scheduler.extract_tasks(ctx["mod"]["main"], ctx["params"], target)
+    by_key = dict((t.workload_key, t) for t in tasks)
+    by_shapes = {}
+    for t in tasks:
+        by_shapes.setdefault(_shapes(t.workload_key), []).append(t)
+    new_log = os.path.join(out_dir, LOG_FILE)
+    if os.path.exists(new_log):
+        os.remove(new_log)
+    rows = []
+    with open(files["log"]) as f:
+        lines = [l for l in f if l.strip() and not l.startswith("#")]
+    for line in lines:
+        old_key = json.loads(line)["i"][0][0]
+        inp, res = auto_scheduler.measure_record.load_record_from_string(line)
+        if int(res.error_no) != 0:
+            continue
+        row = {"key": json.loads(old_key)[0], "status": "failed"}
+        cands = [by_key[old_key]] if old_key in by_key else by_shapes.get(_shapes(old_key), [])
+        if not cands:
+            row["reason"] = "no task of this release has these buffer shapes"
+        for task in cands:
+            try:
+                task.compute_dag.apply_steps_from_state(inp.state)
+            except Exception as exc:
+                row["reason"] = "the steps do not replay on the new ComputeDAG: " + _last_line(exc)
+                continue
+            auto_scheduler.save_records(new_log, [auto_scheduler.MeasureInput(task, inp.state)], [res])
+            row = {"key": row["key"], "status": "migrated", "task": collect._auto_scheduler_task_name(task),
+                   "newKey": json.loads(task.workload_key)[0], "workloadKey": task.workload_key}
+            break
+        rows.append(row)
+    out = {"kind": "auto_scheduler", "migrations": rows}
+    if not any(r["status"] == "migrated" for r in rows):
+        return out
+    try:
+        hits = set(k for k, found in collect.relay_build_asked(ctx, new_log) if found)
+        built = True
+    except Exception as exc:
+        hits, built = set(), _last_line(exc)
+    out["built"] = built
+    for r in rows:
+        if r["status"] == "migrated":
+            r["proven"] = built is True and r.pop("workloadKey") in hits
+        r.pop("workloadKey", None)
+    out["files"] = [{"name": LOG_FILE}]
+    return out
+
+
+def migrate(ctx):
+    """The stage record of a migrate job: the baseline's records (ctx["cross"]) re-attached in this
+    release, written to ctx["outDir"], each proven by a build."""
+    cross = ctx["cross"]
+    kind, era = cross.get("kind"), ctx["era"]
+    stored = sum(int(t.get("records", 0)) for t in cross.get("tasks", []))
+    if kind == "meta_schedule" and era == "relax":
+        out = _migrate_ms(ctx, cross["files"], ctx["outDir"])
+    elif kind == "auto_scheduler" and era == "relay":
+        out = _migrate_relay(ctx, cross["files"], ctx["outDir"])
+    else:
+        cause = "auto_scheduler removed" if kind == "auto_scheduler" else "MetaSchedule on Relax is not in this release"
+        out = {"kind": kind, "migrations": [], "cause": cause}
+    rows = out["migrations"]
+    out.update(mode="migrate", baselineKind=kind, stored=stored,
+               migrated=sum(1 for r in rows if r["status"] == "migrated"),
+               proven=sum(1 for r in rows if r.get("proven")))
+    return out
