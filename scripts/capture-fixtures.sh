@@ -49,3 +49,19 @@ node dist/cli.js baseline create --tvm v0.27 --only squeezenet --timeout 1 --nam
 for v in v0.19 v0.27; do
   node dist/cli.js baseline create --tvm $v --no-ir --artifacts --only ds_cnn_s_f32 --name "$v.0-targets" --baselines "$out"
 done
+
+# Real tuning records (--tuning: the heaviest tasks, 4 trials, seed 0, random cost model) made by
+# each release, then candidate runs that applied them, stored with what they measured: the same
+# release (every record applies) and 0.27 on 0.25's database (it no longer loads; the traces
+# re-attach). squeezenet does not import in 0.25; in v0.19 it is the model of the TOPI checkout tests.
+for v in v0.25 v0.26 v0.27 v0.19; do
+  node dist/cli.js baseline create --tvm $v --no-ir --tuning --target llvm --only ds_cnn_s_f32,mobilenet_v1_025_f32,squeezenet --name "$v.0-tuning" --baselines "$out"
+done
+check_tuning() { # baseline, candidate spec, name of the stored candidate run
+  node dist/cli.js check --against "$1" --tvm "$2" --no-ir --only ds_cnn_s_f32 --baselines "$out" --save-candidate-as "$3" --format json -q >/dev/null || [ $? -eq 1 ]
+}
+check_tuning v0.27.0-tuning v0.27 v0.27.0-tuning-vs-v0.27.0-tuning
+check_tuning v0.25.0-tuning v0.27 v0.27.0-tuning-vs-v0.25.0-tuning
+# records migrate of 0.25's records into 0.27: the report the CLI renders (the databases are not kept).
+node dist/cli.js records migrate --from v0.25.0-tuning --tvm v0.27 --baselines "$out" --out "$work/migrated" -q
+sed "s#$work/migrated#[OUT]#g" "$work/migrated/migration.json" > test/fixtures/tuning-records/v0.25.0-tuning-to-v0.27.migration.json

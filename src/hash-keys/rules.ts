@@ -18,7 +18,7 @@ export const taskKeyChangedSameText = defineRule({
   title: 'Tuning-record key changed, text unchanged',
   message: 'Key of task "{subject}" changed ({baselineKey} → {candidateKey}) although its printed text is identical',
   explain:
-    'The printed workload is the same in both versions, but the key differs: the hash function changed, or the IR carries a difference the printer does not show. Baseline records no longer apply.',
+    'The printed workload is the same in both versions, but the key differs: the hash function changed, or the IR carries a difference the printer does not show. MetaSchedule recomputes each stored workload\'s hash when it opens a database, so a moved key alone loses no record; where the baseline stores records the check applies them, and tuning-records-no-longer-apply gives the measured cause.',
   upgradeNote: 'Re-tune task "{subject}" of {model} ({target}): its key moved although the workload prints the same.',
 });
 

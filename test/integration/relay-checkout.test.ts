@@ -68,6 +68,26 @@ describe('checkout: of v0.19 against the v0.19 baseline (squeezenet)', () => {
     expect(report.models[0]?.keys).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 5 });
   });
 
+  it('applies the baseline\'s real auto_scheduler records: all in the unpatched tree, none after the index-order change, and every one rescued by replaying its steps', async () => {
+    // v0.19.0-tuning: squeezenet's heaviest conv2d_NCHWc task tuned by the v0.19 wheel (capture-fixtures.sh).
+    const tuned = (tree: string) => runCli(['check', '--against', 'v0.19.0-tuning', '--baselines', FIXTURE_BASELINES, '--tvm', `checkout:${tree}`, '--only', 'squeezenet', '--no-ir', '--format', 'json', '--quiet']);
+    type Tuned = JsonReport & { models: { tuning?: { stored: number; applied: number; cause: string } }[] };
+    const same = JSON.parse((await tuned(await patchedCheckout('plain-tuning'))).stdout) as Tuned;
+    expect(same.findings).toEqual([]);
+    expect(same.models[0]?.tuning?.applied).toBe(same.models[0]?.tuning?.stored);
+    expect(same.models[0]?.tuning?.stored).toBeGreaterThan(0);
+
+    const r = await tuned(await patchedCheckout('index-order-tuning', 'v0.19-conv2d-nchwc-index-order.patch'));
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(r.stdout) as Tuned;
+    const lost = report.findings.find((f) => f.rule === 'tuning-records-no-longer-apply');
+    expect(lost?.args).toMatchObject({ applied: 0, stored: same.models[0]?.tuning?.stored, cause: 'key changed' });
+    // The explanation is in the same report: the tuned task's key changed, with its ComputeDAG diff.
+    expect(countByRule(report)['task-key-changed']).toBe(18);
+    const rescue = report.findings.find((f) => f.rule === 'tuning-records-rescuable');
+    expect(rescue?.args).toMatchObject({ attached: lost?.args.stored, records: lost?.args.stored });
+  });
+
   it('reports extraction as failed when TVM swallows a schedule error in its worker thread', async () => {
     // Swapping the operands breaks schedule_conv2d_NCHWc (it unpacks input_tensors by position);
     // extract_tasks drops the exception and returns 1 task instead of 23.

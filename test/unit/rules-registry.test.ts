@@ -39,6 +39,10 @@ const FIRES: Record<string, [string, string, string]> = {
   'ir-function-removed': ['v0.19.0-ir', 'v0.19.0-ir-onnx-relu-as-leaky-relu', 'squeezenet'],
   'task-added': ['v0.19.0-ir', 'v0.19.0-ir-onnx-relu-as-leaky-relu', 'squeezenet'],
   'task-removed': ['v0.19.0-ir', 'v0.19.0-ir-onnx-relu-as-leaky-relu', 'squeezenet'],
+  // 0.27 applied the real records 0.25 tuned (stored with what it measured).
+  'tuning-database-no-longer-loads': ['v0.25.0-tuning', 'v0.27.0-tuning-vs-v0.25.0-tuning', 'ds_cnn_s_f32'],
+  'tuning-records-no-longer-apply': ['v0.25.0-tuning', 'v0.27.0-tuning-vs-v0.25.0-tuning', 'ds_cnn_s_f32'],
+  'tuning-records-rescuable': ['v0.25.0-tuning', 'v0.27.0-tuning-vs-v0.25.0-tuning', 'ds_cnn_s_f32'],
 };
 
 /**
@@ -55,6 +59,8 @@ const FIRES_IN_INTEGRATION: Record<string, string> = {
   'codegen-not-in-build': 'test/integration/v010-baseline.test.ts',
   'library-no-longer-loads': 'test/integration/v010-baseline.test.ts',
   'model-library-format-changed': 'test/integration/v010-baseline.test.ts',
+  // Found by installing a release unpinned: no stored snapshot holds it.
+  'dependency-range-admits-broken': 'test/integration/tuning-records.test.ts',
 };
 
 /** Rules whose real trigger has not been captured yet; each is listed in the closing note. */
