@@ -48,6 +48,17 @@ const hasTuningRecords = (baseline: Baseline): boolean =>
     return t?.status === 'ok' && t.mode === 'tune' && (t.records ?? 0) > 0;
   });
 
+/**
+ * A baseline made without --tuning holds no records to apply, so whether users' records survive
+ * is not measured: the report says so (a limit of that baseline, not an incomplete comparison of
+ * what it holds), rather than staying silent as if it had been checked.
+ */
+function recordsNotStored(baseline: Baseline, wants: RunWants, opts: CorpusOptions): Skipped[] {
+  if (wants.tuning || opts.tuning === false) return [];
+  const reason = `baseline ${baseline.manifest.name} was made without --tuning: whether tuning records still apply was not measured (use a baseline made with --tuning)`;
+  return [{ model: '*', target: '*', check: 'tuning-records', ...skip('not-stored', { what: 'the tuning stage', reason }) }];
+}
+
 /** Runs the candidate on the corpus and diffs it against a stored baseline. */
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   checkInputs(opts.tvm, opts);
@@ -57,8 +68,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   onMessage(`baseline ${name}: TVM ${baseline.manifest.fingerprint.tvmVersion}, ${baseline.snapshots.size} snapshots`);
   const { env, specText } = await prepareEnv(opts.tvm, { cacheDir: opts.cacheDir, onMessage });
   const corpus = forBaseline(await prepareCorpus(opts, env), baseline, opts.targets);
-  const runSkips = checkBaselineFor(baseline, corpus);
-  const { concerns, jobs } = planJobs(corpus, checkWants(opts, 'check', baseline));
+  const wants = checkWants(opts, 'check', baseline);
+  const runSkips = [...checkBaselineFor(baseline, corpus), ...recordsNotStored(baseline, wants, opts)];
+  const { concerns, jobs } = planJobs(corpus, wants);
   // Only what the baseline can be compared with is run; the rest is listed as not compared.
   // The baseline's files (libraries, references) are unpacked here, which a container candidate must see.
   const stageFiles = join(opts.cacheDir ?? cacheRoot(), 'stage-files');
