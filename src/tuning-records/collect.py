@@ -1,415 +1,45 @@
 """Tuning-records collector: real tuning records, measured rather than inferred from keys.
 
-Baseline (ctx["job"]["tuning"] = {tasks, trials, seed, budgetSeconds}): tunes the heaviest few
-MetaSchedule tasks (weight, then name), a few trials each, replay-trace with a random cost model,
-LocalBuilder/LocalRunner, and stores the JSONDatabase's two files in ctx["outDir"].
-Check (ctx["cross"] = {"kind", "files": {"workload", "records"}, "tasks": [...]}): the candidate
-opens the baseline's database the way users do (JSONDatabase, then MetaScheduleApplyDatabase over
-its own fused module) and counts which tuned tasks were dispatched to a record. The load runs
-first in a child process: a foreign database can segfault.
-
-Relay era (v0.19 and older, wheels, checkouts and containers alike): the baseline tunes the
-heaviest auto_scheduler tasks with SketchPolicy and a random cost model, seeded, into one log
-(RecordToFile); the candidate builds the model with relay.build under ApplyHistoryBest over that
-log, as users do, and counts which of the baseline's workload keys the build was dispatched to a
-record for.
+Baseline (ctx["job"]["settings"]["tuning"] = {tasks, trials, seed, budgetSeconds}): tunes the
+heaviest few tasks of the model and stores the real database in ctx["outDir"]. Check (ctx["cross"]
+= {"kind", "files", "tasks"}): the candidate applies the baseline's records the way users do, in a
+real build, and counts which tuned tasks were dispatched to a record. Migrate ({"migrate": true}
+with ctx["cross"]): migrate.py. Each tuning system is a module of its own: meta_schedule.py (Relax
+era) and auto_scheduler.py (Relay era: wheels, checkouts and containers alike).
 
 Not deterministic: measured run times (run_secs, costs) differ run to run, so the records file
 differs; the schedules searched are seeded.
 """
-import json
-import os
-import shutil
-import tempfile
-import time
-
-WORKLOAD_FILE = "tuning_workload.json"
-RECORDS_FILE = "tuning_records.json"
-LOG_FILE = "tuning.log"
-
-_LOAD_CHILD = r"""
-import json, sys
-args = json.loads(sys.stdin.read())
-import tvm
-try:
-    from tvm.s_tir import meta_schedule as ms
-except ImportError:
-    from tvm import meta_schedule as ms
-try:
-    db = ms.database.JSONDatabase(args["workload"], args["records"], allow_missing=False)
-    n = len(db.get_all_tuning_records())
-    print(json.dumps({"ok": True, "records": n}))
-except Exception as exc:
-    lines = [l for l in str(exc).strip().splitlines() if l.strip()]
-    print(json.dumps({"ok": False, "type": type(exc).__name__, "message": (lines[-1] if lines else type(exc).__name__)[:500]}))
-"""
 
 
-def _ms(common):
-    return common.first_importable(["tvm.s_tir.meta_schedule", "tvm.meta_schedule"])
+def _system(ctx, kind):
+    return ctx["common"].load_by_path("tuning-records/%s.py" % kind)
 
 
-def _tune_target(tvm, ctx):
-    # 0.25 rejects "llvm -num-cores 1"; the dict form works in 0.25-0.27.
-    return tvm.target.Target({"kind": ctx["target"]["kind"], "num-cores": 1})
-
-
-def _count_lines(path):
-    if not os.path.exists(path):
-        return 0
-    with open(path) as f:
-        return sum(1 for line in f if line.strip())
-
-
-def _records_per_workload(path):
-    """(all, valid) records per workload index, read as plain JSON (each line: [workload_index,
-    [trace, run_secs, target, args_info]]). A failed measurement is stored with run_secs 1e10 and
-    is never applied by any database query, so only valid records count as stored."""
-    counts, valid = {}, {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                if line.strip():
-                    idx, rec = json.loads(line)
-                    counts[idx] = counts.get(idx, 0) + 1
-                    secs = rec[1] if len(rec) > 1 else None
-                    if secs and all(float(x) < 1e9 for x in secs):
-                        valid[idx] = valid.get(idx, 0) + 1
-    return counts, valid
-
-
-def _measure_errors(work_dir):
-    """Why measurements failed, from MetaSchedule's task logs (the database keeps only run_secs
-    1e10): the distinct first lines after each "Error" report, at most five."""
-    found = []
-    for root, _, names in os.walk(os.path.join(work_dir, "logs")):
-        for n in sorted(names):
-            try:
-                with open(os.path.join(root, n), errors="replace") as f:
-                    lines = f.read().splitlines()
-            except OSError:
-                continue
-            for i, line in enumerate(lines):
-                if "Error" in line and ("Runner" in line or "Builder" in line or "error_msg" in line or "Traceback" not in line):
-                    text = " ".join(l.strip() for l in lines[i:i + 3])[:300]
-                    if text not in found:
-                        found.append(text)
-    return found[:5]
-
-
-def tune(ctx):
-    import tvm
-
-    common = ctx["common"]
-    ms, ms_name = _ms(common)
-    n_tasks, trials, seed, budget = _settings(ctx)
-    target = _tune_target(tvm, ctx)
-    fused = common.relax_fused(ctx)
-    extracted = ms.relax_integration.extract_tasks(fused, target)
-    chosen = sorted(extracted, key=lambda t: (-int(t.weight), str(t.task_name)))[:n_tasks]
-    shash, _ = common.structural("structural_hash")
-    out_dir = ctx["outDir"]
-    wl_path, rec_path = os.path.join(out_dir, WORKLOAD_FILE), os.path.join(out_dir, RECORDS_FILE)
-    for p in (wl_path, rec_path):
-        if os.path.exists(p):
-            os.remove(p)
-    db = ms.database.JSONDatabase(wl_path, rec_path, allow_missing=True)
-    work_dir = tempfile.mkdtemp(prefix="tvm-compat-tune-")
-    started = time.time()
-    tasks_out, skipped = [], []
-    setup = None
-    try:
-        # Generous limits: the 30 s defaults killed every build when two probes tuned at once on
-        # 2 cores (measured 2026-12-02: "LocalBuilder: Timeout, killed after 30.0 seconds", 0 records).
-        builder = ms.builder.LocalBuilder(max_workers=1, timeout_sec=180)
-        evaluator = ms.runner.EvaluatorConfig(number=1, repeat=1, min_repeat_ms=0, enable_cpu_cache_flush=False)
-        runner = ms.runner.LocalRunner(evaluator_config=evaluator, timeout_sec=120)
-        contexts, weights = ms.relax_integration.extracted_tasks_to_tune_contexts(
-            chosen, work_dir, strategy="replay-trace", num_threads=1, seed=seed
-        )
-        # The budget bounds tuning, not the builder/runner pools' start (measured 12 s under load).
-        setup = round(time.time() - started, 1)
-        tuning_started = time.time()
-        for task, tctx, weight in zip(chosen, contexts, weights):
-            if time.time() - tuning_started > budget:
-                skipped.append(str(task.task_name))
-                continue
-            ms.tune.tune_tasks(
-                tasks=[tctx], task_weights=[weight], work_dir=work_dir, max_trials_global=trials,
-                max_trials_per_task=trials, num_trials_per_iter=trials, builder=builder, runner=runner,
-                database=db, cost_model="random", measure_callbacks="default", task_scheduler="round-robin",
-            )
-            tasks_out.append({"name": str(task.task_name), "key": str(shash(task.dispatched[0])), "weight": int(task.weight)})
-    finally:
-        errors = _measure_errors(work_dir)
-        shutil.rmtree(work_dir, ignore_errors=True)
-    # Workload lines are written in commit order, one per tuned task.
-    per_wl, valid = _records_per_workload(rec_path)
-    for i, t in enumerate(tasks_out):
-        t["records"] = valid.get(i, 0)
-        t["failedMeasurements"] = per_wl.get(i, 0) - valid.get(i, 0)
-    return {
-        "mode": "tune",
-        "kind": "meta_schedule",
-        "module": ms_name,
-        "settings": {"tasks": n_tasks, "trials": trials, "seed": seed, "budgetSeconds": budget,
-                     "strategy": "replay-trace", "costModel": "random", "target": str(target)},
-        "taskCount": len(extracted),
-        "tasks": sorted(tasks_out, key=lambda t: t["name"]),
-        "skippedForBudget": sorted(skipped),
-        "records": sum(valid.values()),
-        "failedMeasurements": sum(per_wl.values()) - sum(valid.values()),
-        "seconds": round(time.time() - started, 1),
-        "setupSeconds": setup,
-        "measureErrors": errors,
-        "files": [{"name": WORKLOAD_FILE}, {"name": RECORDS_FILE}],
-    }
-
-
-def scheduled_functions(ms, tvm, fused, target, db):
-    """Names of fused PrimFuncs MetaScheduleApplyDatabase replaced with a tuned schedule."""
-    from tvm import relax
-
-    with target, db:
-        applied = relax.transform.MetaScheduleApplyDatabase()(fused)
-    names = set()
-    for gv, func in applied.functions.items():
-        attrs = getattr(func, "attrs", None)
-        if attrs is None or not hasattr(func, "buffer_map") and type(func).__name__ != "PrimFunc":
-            continue
-        if any(attrs.get(k, False) for k in ("tirx.is_scheduled", "tir.is_scheduled")):
-            names.add(str(gv.name_hint))
-    return names, applied
+def unpaired_cause(kind, era):
+    """Why records of this tuning system cannot apply at all in this era, or None when they can."""
+    if kind == "auto_scheduler" and era == "relax":
+        return "auto_scheduler removed"
+    if kind == "meta_schedule" and era == "relay":
+        return "MetaSchedule on Relax is not in this release"
+    return None
 
 
 def apply(ctx):
-    import tvm
-
-    common = ctx["common"]
     cross = ctx["cross"]
-    base_tasks = cross.get("tasks", [])
-    stored = sum(int(t.get("records", 0)) for t in base_tasks)
-    rows = [{"name": t["name"], "stored": int(t.get("records", 0)), "applied": 0} for t in base_tasks]
-    out = {"mode": "apply", "baselineKind": cross.get("kind"), "stored": stored, "tasks": rows}
-    if cross.get("kind") == "auto_scheduler" and ctx["era"] == "relax":
-        for r in rows:
-            r["cause"] = "auto_scheduler removed"
-        out.update(applied=0, cause="auto_scheduler removed")
-        return out
-    if cross.get("kind") == "auto_scheduler":
-        return apply_relay(ctx, out)
-    if ctx["era"] == "relay":
-        for r in rows:
-            r["cause"] = "MetaSchedule on Relax is not in this release"
-        out.update(applied=0, cause="MetaSchedule on Relax is not in this release")
-        return out
-    ms, _ = _ms(common)
-    files = cross["files"]
-    code, stdout, stderr = common.run_child(_LOAD_CHILD, json.dumps(files), timeout=300)
-    load = None
-    if code == 0 and stdout.strip():
-        load = json.loads(stdout.strip().splitlines()[-1])
-    elif code < 0:
-        load = {"ok": False, "type": "signal", "message": "the loader died of signal %d" % -code}
-    else:
-        load = {"ok": False, "type": "ChildFailed", "message": (stderr.strip().splitlines() or ["exit %d" % code])[-1][:500]}
-    out["load"] = load
-    if not load["ok"]:
-        cause = "the database no longer loads: %s" % load["message"]
+    rows = [{"name": t["name"], "stored": int(t.get("records", 0)), "applied": 0} for t in cross.get("tasks", [])]
+    out = {"mode": "apply", "baselineKind": cross.get("kind"), "stored": sum(r["stored"] for r in rows), "tasks": rows}
+    cause = unpaired_cause(cross.get("kind"), ctx["era"])
+    if cause:
         for r in rows:
             r["cause"] = cause
         out.update(applied=0, cause=cause)
-        out["rescue"] = _rescue(ctx, files)
         return out
-    target = _tune_target(tvm, ctx)
-    db = ms.database.JSONDatabase(files["workload"], files["records"], allow_missing=False)
-    fused = common.relax_fused(ctx)
-    names, _ = scheduled_functions(ms, tvm, fused, target, db)
-    cand_names = set(str(t.task_name) for t in ms.relax_integration.extract_tasks(fused, target))
-    for r in rows:
-        if r["name"] in names:
-            r["applied"] = r["stored"]
-        elif r["name"] not in cand_names:
-            r["cause"] = "task removed"
-        else:
-            r["cause"] = "key changed"
-    out["applied"] = sum(r["applied"] for r in rows)
-    out["scheduledFunctions"] = sorted(names)
-    causes = sorted(set(r["cause"] for r in rows if "cause" in r))
-    if causes:
-        out["cause"] = "; ".join(causes)
-    return out
+    return _system(ctx, cross.get("kind") or "meta_schedule").apply(ctx, out)
 
 
-def _rescue(ctx, files):
-    try:
-        migrate = ctx["common"].load_by_path("tuning-records/migrate.py")
-        return migrate.attach_summary(ctx, files)
-    except Exception as exc:
-        return {"error": "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])}
-
-
-def _settings(ctx):
-    opts = ctx["job"]["settings"]["tuning"]
+def _settings(opts):
     return int(opts.get("tasks", 3)), int(opts.get("trials", 4)), int(opts.get("seed", 0)), float(opts.get("budgetSeconds", 20))
-
-
-def _auto_scheduler_task_name(task):
-    # The hash-keys concern names a task so: its sorted function names.
-    return ",".join(sorted(n for n in task.desc.split(",") if n))
-
-
-def _log_records(path):
-    """Per workload key: (records, valid records) of an auto_scheduler log. Each line is JSON
-    {"i": [[workload_key, target, ...], steps], "r": [costs, error_no, ...]}; a record with
-    error_no != 0 is a failed measurement, which ApplyHistoryBest never picks."""
-    counts, valid = {}, {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                if not line.strip() or line.startswith("#"):
-                    continue
-                rec = json.loads(line)
-                key = rec["i"][0][0]
-                counts[key] = counts.get(key, 0) + 1
-                if int(rec["r"][1]) == 0:
-                    valid[key] = valid.get(key, 0) + 1
-    return counts, valid
-
-
-def tune_relay(ctx):
-    import tvm
-    from tvm import auto_scheduler
-
-    common = ctx["common"]
-    n_tasks, trials, seed, budget = _settings(ctx)
-    target = common.make_target(ctx["target"])
-    tasks, weights = auto_scheduler.extract_tasks(ctx["mod"]["main"], ctx["params"], target)
-    order = sorted(range(len(tasks)), key=lambda i: (-int(weights[i]), tasks[i].workload_key))[:n_tasks]
-    log = os.path.join(ctx["outDir"], LOG_FILE)
-    if os.path.exists(log):
-        os.remove(log)
-    started = time.time()
-    options = auto_scheduler.TuningOptions(
-        num_measure_trials=trials, num_measures_per_round=trials, verbose=0,
-        builder=auto_scheduler.LocalBuilder(timeout=180, n_parallel=1),
-        runner=auto_scheduler.LocalRunner(timeout=120, number=1, repeat=1, min_repeat_ms=0, enable_cpu_cache_flush=False),
-        measure_callbacks=[auto_scheduler.RecordToFile(log)],
-    )
-    tuned, skipped = [], []
-    for i in order:
-        task = tasks[i]
-        if time.time() - started > budget:
-            skipped.append(_auto_scheduler_task_name(task))
-            continue
-        policy = auto_scheduler.SketchPolicy(task, program_cost_model=auto_scheduler.RandomModel(), seed=seed, verbose=0)
-        task.tune(options, search_policy=policy)
-        tuned.append((task, int(weights[i])))
-    counts, valid = _log_records(log)
-    rows = []
-    for task, weight in tuned:
-        wk = task.workload_key
-        rows.append({"name": _auto_scheduler_task_name(task), "key": json.loads(wk)[0], "workloadKey": wk, "weight": weight,
-                     "records": valid.get(wk, 0), "failedMeasurements": counts.get(wk, 0) - valid.get(wk, 0)})
-    files = [{"name": LOG_FILE}] if os.path.exists(log) else []
-    return {
-        "mode": "tune",
-        "kind": "auto_scheduler",
-        "module": "tvm.auto_scheduler",
-        "settings": {"tasks": n_tasks, "trials": trials, "seed": seed, "budgetSeconds": budget,
-                     "policy": "sketch", "costModel": "random", "target": str(target)},
-        "taskCount": len(tasks),
-        "tasks": sorted(rows, key=lambda t: (t["name"], t["key"])),
-        "skippedForBudget": sorted(skipped),
-        "records": sum(r["records"] for r in rows),
-        "failedMeasurements": sum(r["failedMeasurements"] for r in rows),
-        "seconds": round(time.time() - started, 1),
-        "files": files,
-    }
-
-
-def relay_build_asked(ctx, log):
-    """relay.build of the model under ApplyHistoryBest over an auto_scheduler log, as users apply
-    records: each workload key the build asked for, with whether a record answered. Raises when
-    the log does not load or the build fails."""
-    import tvm
-    from tvm import auto_scheduler, relay
-
-    common = ctx["common"]
-    asked = []
-
-    class Counting(auto_scheduler.ApplyHistoryBest):
-        def _query_inside(self, target, workload_key, func_name):
-            found = auto_scheduler.ApplyHistoryBest._query_inside(self, target, workload_key, func_name)
-            asked.append((workload_key, found is not None))
-            return found
-
-    dispatcher = Counting(log)
-    target = common.make_target(ctx["target"])
-    with dispatcher:
-        with tvm.transform.PassContext(opt_level=3, config={"relay.backend.use_auto_scheduler": True}):
-            relay.build(ctx["mod"], target=target, params=ctx["params"])
-    return asked
-
-
-def apply_relay(ctx, out):
-    """The candidate's relay.build under ApplyHistoryBest over the baseline's log, counting the
-    baseline's workload keys the build was dispatched to a record for."""
-    from tvm import auto_scheduler
-
-    common = ctx["common"]
-    rows = out["tasks"]
-    log = ctx["cross"]["files"].get("log")
-    try:
-        auto_scheduler.ApplyHistoryBest(log)
-    except Exception as exc:
-        message = (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:500]
-        out["load"] = {"ok": False, "type": type(exc).__name__, "message": message}
-        cause = "the log no longer loads: %s" % message
-        for r in rows:
-            r["cause"] = cause
-        out.update(applied=0, cause=cause)
-        return out
-    out["load"] = {"ok": True}
-    asked = relay_build_asked(ctx, log)
-    hits = set(k for k, found in asked if found)
-    asked_keys = set(k for k, _ in asked)
-    target = common.make_target(ctx["target"])
-    compatible = auto_scheduler.ApplyHistoryBest(log, include_compatible=True)
-    with target:
-        compatible_hits = set(k for k in asked_keys - hits if compatible._query_inside(target, k, None) is not None)
-    # rows are the baseline's tasks, in order.
-    for r, base in zip(rows, ctx["cross"].get("tasks", [])):
-        if base.get("workloadKey") in hits:
-            r["applied"] = r["stored"]
-        elif not asked:
-            r["cause"] = "the build asked auto_scheduler for no schedule"
-        else:
-            r["cause"] = "key changed"
-    out["applied"] = sum(r["applied"] for r in rows)
-    out["dispatched"] = len(asked_keys)
-    out["compatibleOnly"] = len(compatible_hits)
-    causes = sorted(set(r["cause"] for r in rows if "cause" in r))
-    if causes:
-        out["cause"] = "; ".join(causes)
-    if out["applied"] < out["stored"]:
-        out["rescue"] = _rescue_relay(ctx, ctx["cross"]["files"])
-    return out
-
-
-def _rescue_relay(ctx, files):
-    """What `compat records migrate` would keep: the lost records' steps replayed on this release's
-    tasks, written to a scratch log and applied by a real build."""
-    work = tempfile.mkdtemp(prefix="tvm-compat-rescue-")
-    try:
-        migrate = ctx["common"].load_by_path("tuning-records/migrate.py")
-        rows = migrate._migrate_relay(ctx, files, work)["migrations"]
-        return {"records": len(rows), "attached": sum(1 for r in rows if r.get("proven")),
-                "failures": sorted(set(r.get("reason", "migrated but not applied by the build") for r in rows if not r.get("proven")))}
-    except Exception as exc:
-        return {"error": "%s: %s" % (type(exc).__name__, str(exc).strip()[-300:])}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def collect(ctx):
@@ -422,4 +52,4 @@ def collect(ctx):
         return apply(ctx)
     if not settings:
         return {"status": "skipped", "reason": "the job did not ask to tune"}
-    return tune(ctx) if ctx["era"] == "relax" else tune_relay(ctx)
+    return _system(ctx, "meta_schedule" if ctx["era"] == "relax" else "auto_scheduler").tune(ctx, _settings(settings))

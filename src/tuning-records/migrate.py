@@ -106,10 +106,10 @@ def _migrate_ms(ctx, files, out_dir):
     out = {"kind": "meta_schedule", "migrations": rows}
     if not any(r["status"] == "migrated" for r in rows):
         return out
-    collect = common.load_by_path("tuning-records/collect.py")
+    meta_schedule = common.load_by_path("tuning-records/meta_schedule.py")
     target = tvm.target.Target({"kind": ctx["target"]["kind"], "num-cores": 1})
     db = ms.database.JSONDatabase(*[os.path.join(out_dir, n) for n in MS_FILES], allow_missing=False)
-    names, applied = collect.scheduled_functions(ms, tvm, common.relax_fused(ctx), target, db)
+    names, applied = meta_schedule.scheduled_functions(ms, tvm, common.relax_fused(ctx), target, db)
     try:
         relax.build(applied, target=common.make_target(ctx["target"]))
         out["built"] = True
@@ -131,7 +131,7 @@ def _migrate_relay(ctx, files, out_dir):
     from tvm import auto_scheduler
 
     common = ctx["common"]
-    collect = common.load_by_path("tuning-records/collect.py")
+    auto_scheduler_records = common.load_by_path("tuning-records/auto_scheduler.py")
     target = common.make_target(ctx["target"])
     tasks, _ = auto_scheduler.extract_tasks(ctx["mod"]["main"], ctx["params"], target)
     by_key = dict((t.workload_key, t) for t in tasks)
@@ -160,7 +160,7 @@ def _migrate_relay(ctx, files, out_dir):
                 row["reason"] = "the steps do not replay on the new ComputeDAG: " + _last_line(exc)
                 continue
             auto_scheduler.save_records(new_log, [auto_scheduler.MeasureInput(task, inp.state)], [res])
-            row = {"key": row["key"], "status": "migrated", "task": collect._auto_scheduler_task_name(task),
+            row = {"key": row["key"], "status": "migrated", "task": auto_scheduler_records.task_name(task),
                    "newKey": json.loads(task.workload_key)[0], "workloadKey": task.workload_key}
             break
         rows.append(row)
@@ -168,7 +168,7 @@ def _migrate_relay(ctx, files, out_dir):
     if not any(r["status"] == "migrated" for r in rows):
         return out
     try:
-        hits = set(k for k, found in collect.relay_build_asked(ctx, new_log) if found)
+        hits = set(k for k, found in auto_scheduler_records.relay_build_asked(ctx, new_log) if found)
         built = True
     except Exception as exc:
         hits, built = set(), _last_line(exc)
@@ -187,13 +187,13 @@ def migrate(ctx):
     cross = ctx["cross"]
     kind, era = cross.get("kind"), ctx["era"]
     stored = sum(int(t.get("records", 0)) for t in cross.get("tasks", []))
-    if kind == "meta_schedule" and era == "relax":
-        out = _migrate_ms(ctx, cross["files"], ctx["outDir"])
-    elif kind == "auto_scheduler" and era == "relay":
+    cause = ctx["common"].load_by_path("tuning-records/collect.py").unpaired_cause(kind, era)
+    if cause:
+        out = {"kind": kind, "migrations": [], "cause": cause}
+    elif kind == "auto_scheduler":
         out = _migrate_relay(ctx, cross["files"], ctx["outDir"])
     else:
-        cause = "auto_scheduler removed" if kind == "auto_scheduler" else "MetaSchedule on Relax is not in this release"
-        out = {"kind": kind, "migrations": [], "cause": cause}
+        out = _migrate_ms(ctx, cross["files"], ctx["outDir"])
     rows = out["migrations"]
     out.update(mode="migrate", baselineKind=kind, stored=stored,
                migrated=sum(1 for r in rows if r["status"] == "migrated"),
