@@ -161,7 +161,10 @@ def _keep_library(record, path):
     if size <= LIBRARY_CAP_BYTES:
         record["files"].append({"name": LIBRARY})
     else:
-        # Digests only (the pool adds sha256 and size of every file listed; this one is not).
+        # Digests only (the pool adds sha256 and size of every file listed; this one is not). The
+        # reference arrays go too: without the library nothing loads them (a candidate's own build
+        # is compared with them only beside a cross-load), and the digests and summaries stay.
+        record["files"] = [f for f in record["files"] if f["name"] != REFERENCE]
         record["library"]["stored"] = False
         record["library"]["bytes"] = size
         record["library"]["sha256"] = _sha256(path)
@@ -250,8 +253,9 @@ def cross_side(ctx, own):
         result["library"] = elfsyms.blob_symbols(cross["library"])
     except Exception as exc:
         result["library"] = {"error": "%s: %s" % (type(exc).__name__, exc)}
-    # What this runtime reads: the blob symbol its own libraries carry (and load with).
-    result["runtimeReads"] = (own or {}).get("library", {}).get("blobSymbols")
+    # What this runtime reads: the blob symbol its own libraries carry (and load with); in a
+    # reverse load the caller knows it from this TVM's stored record.
+    result["runtimeReads"] = (own or {}).get("library", {}).get("blobSymbols") or cross.get("runtimeReads")
     if "noDevice" in marks:
         result["noDevice"] = marks["noDevice"]
     if "entryPointMissing" in marks:
@@ -288,12 +292,20 @@ def unavailable(ctx):
         return "not available in this build: no %s codegen (target.build.%s is not registered)" % (kind, kind)
     if kind in ("cuda", "vulkan") and ctx["era"] == "relax":
         return "not built by tvm-compat yet: a Relax module needs GPU schedules (dlight) before relax.build for %s" % kind
+    if kind == "c" and ctx["era"] == "relax":
+        c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
+        return c_aot.over_weight_cap(c_aot.relax_weight_bytes(ctx["mod"]))
     return None
 
 
 def collect(ctx):
     kind = ctx["target"]["kind"]
     record = {"era": ctx["era"]}
+    if (((ctx["job"] or {}).get("settings") or {}).get("artifacts") or {}).get("reverse"):
+        # A reverse load (src/artifacts/reverse.ts): this is the baseline's TVM, run again to load
+        # the candidate's library; nothing is built.
+        record["cross"] = cross_side(ctx, None)
+        return record
     # Target c is the microTVM flow: C + AOT + CRT, and Model Library Format where tvm.micro
     # exists. In the Relay era that is its only artifact; the Relax era has neither, and there
     # target c is built like llvm (relax.build, export_library compiles the C) and run on the CPU.

@@ -9,6 +9,7 @@ import {
   modelLibraryFormatChanged,
   cSourcesNoLongerCompile,
   libraryEntryPointMissing,
+  libraryNeedsNewRuntime,
   libraryNoLongerLoads,
   libraryOutputsDiffer,
   libraryRunFails,
@@ -63,6 +64,8 @@ export interface CrossLoad {
   noDevice?: string;
   /** tvm-compat could not run the cross-load at all: nothing about the library is known. */
   toolError?: string;
+  /** A reverse load only: the baseline's runtime could not be made again here (why). */
+  unavailable?: string;
   library?: { blobSymbols?: string[]; error?: string };
   /** The blob symbol the candidate's own libraries carry: what its runtime reads. */
   runtimeReads?: string[] | null;
@@ -94,6 +97,8 @@ export interface ArtifactsStage extends StageRecord {
   degenerateReason?: string;
   files?: StageFile[];
   cross?: CrossLoad;
+  /** The candidate's library run by the baseline's runtime (src/check/reverse-loads.ts); `baseline` names it. */
+  reverse?: CrossLoad;
   c?: {
     aot?: { available: boolean; reason?: string; builds?: boolean; sources?: CCompile[]; message?: string };
     mlf?: { available: boolean; reason?: string; file?: string; version?: unknown; layout?: string[]; members?: number; sources?: Record<string, CCompile> };
@@ -109,6 +114,8 @@ export interface ArtifactsCrossInput {
   library?: string;
   reference?: string;
   c?: { sources: string[] };
+  /** A reverse load: the blob symbol the loading runtime's own libraries carry (its stored record says). */
+  runtimeReads?: string[];
 }
 
 /**
@@ -145,6 +152,25 @@ export function artifactsCrossInput(base: ArtifactsStage, baseline: { name: stri
   };
 }
 
+/**
+ * The candidate's library and reference, for the baseline's runtime to load (a reverse load);
+ * undefined when the candidate built none that ran. `files` maps sha256 to the run's file paths.
+ */
+export function reverseCrossInput(cand: ArtifactsStage | undefined, files: Map<string, string>, base: ArtifactsStage | undefined, candidate: string): ArtifactsCrossInput | undefined {
+  if (!cand || cand.status !== 'ok' || !cand.executor) return undefined;
+  const lib = files.get(fileOf(cand, cand.library?.name)?.sha256 ?? '');
+  const ref = files.get(fileOf(cand, cand.reference?.name)?.sha256 ?? '');
+  if (!lib || !ref) return undefined;
+  return {
+    baseline: candidate,
+    tvmVersion: '',
+    executor: cand.executor,
+    library: lib,
+    reference: ref,
+    ...(base?.library?.blobSymbols ? { runtimeReads: base.library.blobSymbols } : {}),
+  };
+}
+
 const g = (x: number | undefined): string => (x === undefined ? '?' : String(Number(x.toPrecision(3))));
 
 /** A side's own build and run, as a matrix cell. */
@@ -156,9 +182,10 @@ function ownCell(s: ArtifactsStage): string {
   return s.degenerate ? 'runs (outputs do not depend on the input)' : 'runs';
 }
 
-function crossCell(base: ArtifactsStage, x: CrossLoad | undefined, degenerate: boolean): string {
-  if (!base.library) return 'no baseline library';
+function crossCell(base: ArtifactsStage, x: CrossLoad | undefined, degenerate: boolean, whose = 'baseline'): string {
+  if (!base.library) return `no ${whose} library`;
   if (!x) return 'not tried';
+  if (x.unavailable) return `not run: ${x.unavailable}`;
   if (x.toolError) return `not tried: ${x.toolError}`;
   if (!x.loads) return `does not load: ${x.error ?? 'unknown'}`;
   if (x.noDevice) return `loads, not run: ${x.noDevice}`;
@@ -185,6 +212,15 @@ function crossC(cand: ArtifactsStage): string {
 }
 
 const list = (xs: string[] | null | undefined): string => (xs && xs.length ? xs.join(', ') : 'no blob symbol');
+
+/** Why the baseline's runtime cannot use the candidate's library, or undefined when it can. */
+function reverseFailure(r: CrossLoad, degenerate: boolean): string | undefined {
+  if (!r.loads) return `does not load: ${r.error ?? 'unknown'}`;
+  if (r.entryPointMissing) return `loads as a bare "${r.typeKey ?? '?'}" with no "${r.entryPointMissing}": it carries ${list(r.library?.blobSymbols)}, the baseline runtime reads ${list(r.runtimeReads)}`;
+  if (!r.runs) return `loads, does not run: ${r.error ?? 'unknown'}`;
+  if (r.within === false && !degenerate) return `runs, outputs differ (max abs ${g(r.maxAbs)})`;
+  return undefined;
+}
 
 /** How the artifacts of two ok stages differ. */
 export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: CompareContext): ConcernDiff & { stats: ArtifactStats } {
@@ -233,6 +269,12 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     add(libraryOutputsDiffer, 'outputs', { maxAbs: x.maxAbs ?? -1, maxRel: x.maxRel ?? -1 });
   }
 
+  // The other direction: the candidate's library on the baseline's runtime (a device that keeps
+  // its runtime while the compiler is upgraded). Only from a reverse load made against this baseline.
+  const r = cand.reverse && cand.reverse.baseline === ctx.baseline.name ? cand.reverse : undefined;
+  const reverseWhy = r && !r.unavailable && !r.toolError && !r.noDevice ? reverseFailure(r, Boolean(cand.degenerate)) : undefined;
+  if (reverseWhy) add(libraryNeedsNewRuntime, 'library', { detail: reverseWhy });
+
   const own = x?.ownVsBaseline;
   if (own?.compared && own.within === false && !degenerate) {
     const detail = (own.outputs ?? [])
@@ -275,7 +317,7 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     baselineOnBaseline: ownCell(base),
     candidateOnCandidate: ownCell(cand),
     baselineOnCandidate: crossCell(base, x, degenerate),
-    candidateOnBaseline: 'not available: a check has no baseline runtime',
+    candidateOnBaseline: r ? crossCell(cand, r, Boolean(cand.degenerate), 'candidate') : cand.library ? 'not run: no baseline runtime ran (compat diff)' : 'no candidate library',
     ...(x?.runs && x.maxAbs !== undefined ? { maxAbs: x.maxAbs } : {}),
     ...(base.c || cand.c ? { c: `${cCell(base)} → ${cCell(cand)}${crossC(cand)}` } : {}),
   };

@@ -67,6 +67,17 @@ export const libraryOutputsDiffer = defineRule({
   upgradeNote: 'Validate {model} ({target}) after the upgrade: its old library computes different numbers (max abs {maxAbs}).',
 });
 
+export const libraryNeedsNewRuntime = defineRule({
+  id: 'library-needs-new-runtime',
+  concern: 'artifacts',
+  severity: 'warning',
+  title: "Candidate's library does not run on the baseline's runtime",
+  message: "The library the candidate builds for {model} ({target}) cannot be used by the baseline's runtime: {detail}",
+  explain:
+    "The other direction of the compiler × runtime matrix: the candidate's library, loaded and run by the baseline's TVM (made again from the spec its baseline records) on the candidate's reference inputs. A device that keeps the old runtime while the compiler is upgraded cannot run the new libraries; runtime and compiler must be upgraded together. A warning: TVM does not promise forward compatibility, but a deployment that relies on it breaks.",
+  upgradeNote: "Upgrade the TVM runtime on the devices together with the compiler: {model} ({target}) built by the new TVM does not run on the old runtime ({detail}).",
+});
+
 export const buildOutputsChanged = defineRule({
   id: 'build-outputs-changed',
   concern: 'artifacts',
@@ -119,6 +130,7 @@ export const ARTIFACT_RULES = [
   libraryEntryPointMissing,
   libraryRunFails,
   libraryOutputsDiffer,
+  libraryNeedsNewRuntime,
   buildOutputsChanged,
   cAotNoLongerAvailable,
   cSourcesNoLongerCompile,

@@ -11,6 +11,7 @@ import { addTarget, addTo } from './add-to-baseline.js';
 import { assembleResult } from './assemble.js';
 import { baselineManifest } from './manifest.js';
 import { checkBaselineFor, pairJobs, planJobs } from './plan.js';
+import { attachReverse, reverseLoads } from './reverse-loads.js';
 import { checkInputs, openProbes, runFiles, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
 import type { CheckResult } from './types.js';
 
@@ -82,6 +83,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     // Refused before anything runs: the baseline the run is added to must be this environment's.
     const into = opts.add && opts.saveCandidateAs ? addTarget(opts, opts.saveCandidateAs, info) : null;
     const runs = await runJobs(pool, runnable, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
+    if (wants.artifacts) {
+      // The other direction: the baseline's runtime loads the candidate's libraries (while this pool's files live).
+      const reverse = await reverseLoads(baseline, env.label, runs, corpus, { cacheDir: opts.cacheDir, jobs: opts.jobs, timeoutMs: opts.timeoutMs, signal: opts.signal, onProgress: opts.onProgress });
+      attachReverse(runs, reverse, name);
+      if ('unavailable' in reverse) {
+        onMessage(`candidate libraries on the baseline's runtime: not run: ${reverse.unavailable}`);
+        runSkips.push({ model: '*', target: '*', check: 'artifacts', ...skip('not-available', { what: "the candidate's libraries on the baseline's runtime", reason: reverse.unavailable, side: 'baseline' }) });
+      }
+    }
     const snapshots = runs.map((r) => r.snapshot);
     if (opts.saveCandidateAs) {
       const name = opts.saveCandidateAs;

@@ -26,12 +26,19 @@ const read = (p: string): unknown => JSON.parse(readFileSync(resolve(FIX, p), 'u
 /** A release's own stage, as the probe records it in a baseline run. */
 const own = (release: string, model: string): ArtifactsStage => ({ status: 'ok', ...(read(`${release}/${model}.json`) as object) });
 
-/** The candidate's stage in a check against `base`: its own build plus the cross-load of the baseline's library. */
+type CrossFixture = Record<string, { cross: CrossLoad; c?: { cross: Record<string, unknown> } }>;
+
+/**
+ * The candidate's stage in a check against `base`: its own build, the cross-load of the baseline's
+ * library in its runtime, and the reverse load (its library in the baseline's runtime: what
+ * `base`'s runtime measured on `release`'s library).
+ */
 function candidate(release: string, base: string, model: string): ArtifactsStage {
-  const cross = (read(`${release}/${model}.cross.json`) as Record<string, { cross: CrossLoad; c?: { cross: Record<string, unknown> } }>)[base];
-  if (!cross) throw new Error(`no cross-load of ${base} in ${release}/${model}`);
+  const cross = (read(`${release}/${model}.cross.json`) as CrossFixture)[base];
+  const reverse = (read(`${base}/${model}.cross.json`) as CrossFixture)[release];
+  if (!cross || !reverse) throw new Error(`no cross-load between ${base} and ${release} (${model})`);
   const stage = own(release, model);
-  return { ...stage, cross: cross.cross, ...(cross.c ? { c: { ...stage.c, cross: cross.c.cross as never } } : {}) };
+  return { ...stage, cross: cross.cross, reverse: { ...reverse.cross, baseline: base }, ...(cross.c ? { c: { ...stage.c, cross: cross.c.cross as never } } : {}) };
 }
 
 const ctx = (base: string, cand: string, model: string): CompareContext => ({
@@ -93,6 +100,7 @@ describe('diffArtifacts', () => {
         ['c-aot-no-longer-available', 'c/aot'],
         ['c-sources-no-longer-compile', 'c_source_1.c'],
         ['library-entry-point-missing', 'library'],
+        ['library-needs-new-runtime', 'library'],
       ]);
       const f = d.findings.find((x) => x.rule === 'library-entry-point-missing');
       expect(f?.args).toMatchObject({ entryPoint: 'default', typeKey: 'library', blobSymbols: '__tvm_dev_mblob', runtimeReads: '__tvm_ffi__library_bin' });
@@ -137,8 +145,35 @@ describe('diffArtifacts', () => {
     );
   });
 
-  it('says the fourth cell of the matrix is not available in a check', () => {
-    expect(diff('v0.25', 'v0.27', 'ds_cnn_s_f32').stats.candidateOnBaseline).toMatch(/^not available/);
+  it("fills the fourth cell from the reverse load: between Relax releases both directions run with max abs 0", () => {
+    for (const [base, cand] of [['v0.25', 'v0.27'], ['v0.27', 'v0.25'], ['v0.26', 'v0.27']] as const) {
+      const d = diff(base, cand, 'ds_cnn_s_f32');
+      expect(d.stats.candidateOnBaseline, `${base} → ${cand}`).toBe('runs, max abs 0');
+      expect(d.findings.map((f) => f.rule)).not.toContain('library-needs-new-runtime');
+    }
+  });
+
+  it("v0.19 ↔ Relax: the candidate's library is a bare library in the baseline's runtime (library-needs-new-runtime, a warning)", () => {
+    const up = diff('v0.19', 'v0.27', 'ds_cnn_s_f32');
+    const f = up.findings.find((x) => x.rule === 'library-needs-new-runtime');
+    expect(f?.severity).toBe('warning');
+    expect(f?.args.detail).toBe('loads as a bare "library" with no "vm_load_executable": it carries __tvm_ffi__library_bin, the baseline runtime reads __tvm_dev_mblob');
+    expect(up.stats.candidateOnBaseline).toBe('loads as a bare "library", no "vm_load_executable"');
+    const down = diff('v0.27', 'v0.19', 'ds_cnn_s_f32');
+    expect(down.findings.find((x) => x.rule === 'library-needs-new-runtime')?.args.detail).toContain('no "default"');
+  });
+
+  it('says so when no baseline runtime ran, or it could not be made again', () => {
+    const stage = candidate('v0.27', 'v0.25', 'ds_cnn_s_f32');
+    const { reverse: _, ...noReverse } = stage;
+    expect(diffArtifacts(own('v0.25', 'ds_cnn_s_f32'), noReverse, ctx('v0.25', 'v0.27', 'ds_cnn_s_f32')).stats.candidateOnBaseline).toBe('not run: no baseline runtime ran (compat diff)');
+    const gone = { ...stage, reverse: { baseline: 'v0.25', executor: 'vm' as const, loads: false, runs: false, unavailable: 'the image is not here' } };
+    const d = diffArtifacts(own('v0.25', 'ds_cnn_s_f32'), gone, ctx('v0.25', 'v0.27', 'ds_cnn_s_f32'));
+    expect(d.stats.candidateOnBaseline).toBe('not run: the image is not here');
+    expect(d.findings).toEqual([]);
+    // A reverse load made against another baseline says nothing about this one.
+    const other = { ...stage, reverse: { ...stage.reverse!, baseline: 'v0.26', loads: false } };
+    expect(diffArtifacts(own('v0.25', 'ds_cnn_s_f32'), other, ctx('v0.25', 'v0.27', 'ds_cnn_s_f32')).findings).toEqual([]);
   });
 });
 

@@ -49,7 +49,7 @@ const FIRES: Record<string, [string, string, string]> = {
  * Artifacts rules whose real firing pair is in test/fixtures/artifacts (stage records captured from
  * real releases by scripts/capture-artifact-fixtures.sh), asserted in test/unit/artifacts-diff.test.ts.
  */
-const FIRES_ON_ARTIFACT_FIXTURES = new Set(['library-entry-point-missing', 'build-outputs-changed', 'c-sources-no-longer-compile', 'c-aot-no-longer-available']);
+const FIRES_ON_ARTIFACT_FIXTURES = new Set(['library-entry-point-missing', 'library-needs-new-runtime', 'build-outputs-changed', 'c-sources-no-longer-compile', 'c-aot-no-longer-available']);
 
 /**
  * Rules whose real firing case needs a TVM build no fixture can hold (a source build with Vulkan):
