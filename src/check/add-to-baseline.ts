@@ -1,6 +1,7 @@
 /**
- * `--add`: this run's snapshots added to a stored baseline of the same environment (a new target
- * or model without running the rest again), for `baseline create` and `check --save-candidate-as`.
+ * `--add`: this run's snapshots added to a stored baseline of the same environment (a new target,
+ * model or stage without running the rest again), for `baseline create` and
+ * `check --save-candidate-as`.
  */
 import { readBaseline, snapshotKey, type Baseline } from '../baseline/store.js';
 import { DEFAULT_CORPUS, loadCorpus, selectModels, type Corpus } from '../corpus/corpus.js';
@@ -25,11 +26,24 @@ export function addTarget(opts: AddOptions, name: string, info: EnvInfo): Baseli
   return baseline;
 }
 
+/**
+ * A fresh snapshot in place of the stored one of the same model and target, keeping the stored
+ * stages this run did not make (`--add --artifacts --no-ir` adds libraries and keeps the IR that
+ * took most of the first run). Only when the frontend gave the same answer: the same environment
+ * made both, and a stage is never paired with another import than its own.
+ */
+export function mergeStages(stored: Snapshot | undefined, fresh: Snapshot): Snapshot {
+  if (!stored || stored.stages.frontend?.status !== fresh.stages.frontend?.status) return fresh;
+  const kept = Object.entries(stored.stages).filter(([k]) => !(k in fresh.stages));
+  return kept.length ? { ...fresh, stages: Object.fromEntries(Object.entries({ ...fresh.stages, ...Object.fromEntries(kept) }).sort(([a], [b]) => a.localeCompare(b))) as Snapshot['stages'] } : fresh;
+}
+
 export function addTo(opts: AddOptions, baseline: Baseline, fresh: Snapshot[]): { baseline: Baseline; snapshots: Snapshot[]; corpus: Corpus } {
   const name = baseline.manifest.name;
   const where = `${baseline.dir}/manifest.json`;
   const replaced = new Set(fresh.map((s) => snapshotKey(s.model.id, s.target.id)));
-  const snapshots = [...[...baseline.snapshots.entries()].filter(([k]) => !replaced.has(k)).map(([, s]) => s), ...fresh];
+  const merged = fresh.map((s) => mergeStages(baseline.snapshots.get(snapshotKey(s.model.id, s.target.id)), s));
+  const snapshots = [...[...baseline.snapshots.entries()].filter(([k]) => !replaced.has(k)).map(([, s]) => s), ...merged];
   // The digest covers the inputs of every model, which the manifest does not keep: taken from the corpus file.
   const models = new Set(snapshots.map((s) => s.model.id));
   const targets = new Set(snapshots.map((s) => s.target.id));
