@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import type { Snapshot } from '../probe/snapshot.js';
 import { withDirLock, type LockOptions } from '../env/lock.js';
-import { compress, dehydrate, type BlobSource } from '../ir-snapshots/blobs.js';
+import { compress, dehydrate, hydrateKeys, type BlobSource } from '../ir-snapshots/blobs.js';
 import { validate } from '../util/schema.js';
 import { sha256, toJson } from '../util/fs.js';
 import { BaselineContents, CONTENT_RECORD } from './contents.js';
@@ -168,7 +168,9 @@ export function readBaseline(dir: string, name: string): Baseline {
     }
     snapshots.set(snapshotKey(entry.model, entry.target), s);
   }
-  return { dir: root, manifest: m, snapshots, blobs: new RecordedBlobs(contents), contents };
+  const blobs = new RecordedBlobs(contents);
+  for (const [k, s] of snapshots) snapshots.set(k, hydrateKeys(s, blobs));
+  return { dir: root, manifest: m, snapshots, blobs, contents };
 }
 
 /**

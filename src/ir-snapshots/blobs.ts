@@ -41,26 +41,39 @@ export const NO_BLOBS: BlobSource = {
 
 export const functionText = (f: IrFunction, blobs: BlobSource): string => f.text ?? (f.textSha ? blobs.get(f.textSha) : '');
 
-/** Moves IR texts out of a snapshot into `blobs` (sha → text); returns the snapshot as stored. */
+/**
+ * Moves IR texts and the texts task keys are taken over out of a snapshot into `blobs`
+ * (sha → text); returns the snapshot as stored. A key's text is the same on every target of a
+ * model (MetaSchedule's 292 densenet121 tasks print alike for llvm, cuda and vulkan), so a
+ * baseline with several targets stores it once.
+ */
 export function dehydrate(snapshot: Snapshot, blobs: Map<string, string>): Snapshot {
   const ir = snapshot.stages.ir;
-  if (!ir?.functions && !ir?.modules) return snapshot;
+  const keys = snapshot.stages.hash_keys;
+  if (!ir?.functions && !ir?.modules && !keys?.tasks?.some((t) => t.text !== undefined)) return snapshot;
   const keep = (text: string): string => {
     const sha = sha256(text);
     blobs.set(sha, text);
     return sha;
   };
-  return {
-    ...snapshot,
-    stages: {
-      ...snapshot.stages,
-      ir: {
-        ...ir,
-        functions: ir.functions?.map(({ text, ...f }) => (text === undefined ? f : { ...f, textSha: keep(text) })),
-        modules: ir.modules?.map(({ json, ...m }) => (typeof json === 'string' ? { ...m, jsonSha: keep(json) } : { ...m, json })),
-      },
-    },
-  };
+  const stages = { ...snapshot.stages };
+  if (ir?.functions || ir?.modules) {
+    stages.ir = {
+      ...ir,
+      functions: ir.functions?.map(({ text, ...f }) => (text === undefined ? f : { ...f, textSha: keep(text) })),
+      modules: ir.modules?.map(({ json, ...m }) => (typeof json === 'string' ? { ...m, jsonSha: keep(json) } : { ...m, json })),
+    };
+  }
+  if (keys?.tasks) stages.hash_keys = { ...keys, tasks: keys.tasks.map(({ text, ...t }) => (text === undefined ? t : { ...t, textSha: keep(text) })) as typeof keys.tasks };
+  return { ...snapshot, stages };
+}
+
+/** A stored snapshot with its task-key texts read back from the blobs (the key diff reads them all). */
+export function hydrateKeys(snapshot: Snapshot, blobs: BlobSource): Snapshot {
+  const keys = snapshot.stages.hash_keys;
+  if (!keys?.tasks?.some((t) => t.textSha !== undefined)) return snapshot;
+  const tasks = keys.tasks.map(({ textSha, ...t }) => (textSha === undefined ? t : { ...t, text: blobs.get(textSha) }));
+  return { ...snapshot, stages: { ...snapshot.stages, hash_keys: { ...keys, tasks } } };
 }
 
 /** gzip at a fixed level with no file name or time in the header: the same text gives the same bytes. */

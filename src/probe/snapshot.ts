@@ -33,7 +33,9 @@ export interface HashKeyTask {
   /** How often the task occurs in the model. */
   weight: number;
   /** The text the key is computed over. */
+  /** Inline in a run; a stored baseline keeps it as `textSha` in its blobs, read back on load. */
   text: string;
+  textSha?: string;
   /** auto_scheduler only: md5(text) equals key. */
   keyVerified?: boolean;
 }

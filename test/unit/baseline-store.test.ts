@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BaselineContents, CONTENT_RECORD, DEFAULT_BASELINES, listBaselines, readBaseline, resolveBaselineName, writeBaseline } from '../../src/baseline/store.js';
 import { InputError, UsageError } from '../../src/errors.js';
+import { FIXTURE_BASELINES } from '../helpers/fixtures.js';
 
 let dir: string;
 beforeEach(() => {
@@ -96,6 +97,19 @@ describe('writeBaseline', () => {
     writeBaseline(dir, { ...manifest, name: 'x' }, [...b.snapshots.values()].slice(0, 2));
     expect(readBaseline(dir, 'x').snapshots.size).toBe(2);
     expect(readdirSync(dir)).toEqual(['x']);
+  });
+
+  it('stores each task-key text once, in blobs/, and reads it back inline', () => {
+    // Real v0.19 keys of ds_cnn_s_f32 on llvm, cuda and vulkan: the same ComputeDAG texts.
+    const b = readBaseline(FIXTURE_BASELINES, 'v0.19.0-targets');
+    const { snapshots: _entries, ...manifest } = b.manifest;
+    writeBaseline(dir, { ...manifest, name: 'x' }, [...b.snapshots.values()], new Map(), b);
+    const texts = [...b.snapshots.values()].flatMap((x) => x.stages.hash_keys?.tasks?.map((t) => t.text) ?? []);
+    expect(texts.length).toBeGreaterThan(new Set(texts).size);
+    const stored = JSON.parse(readFileSync(join(dir, 'x', 'snapshots', 'ds_cnn_s_f32.cuda.json'), 'utf8')) as { stages: { hash_keys: { tasks: { text?: string; textSha?: string }[] } } };
+    expect(stored.stages.hash_keys.tasks.every((t) => t.text === undefined && /^[0-9a-f]{64}$/.test(t.textSha ?? ''))).toBe(true);
+    const back = readBaseline(dir, 'x');
+    for (const [k, snap] of b.snapshots) expect(back.snapshots.get(k)?.stages.hash_keys, k).toEqual(snap.stages.hash_keys);
   });
 
   it('keeps the old baseline when the new one cannot be written', () => {
