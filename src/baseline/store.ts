@@ -142,6 +142,26 @@ export function verifyBaseline(dir: string, name: string): void {
   for (const rel of b.contents.entries.keys()) b.contents.read(join(b.dir, rel));
 }
 
+/** The blobs (texts by `textSha`/`jsonSha`) and stage files (`files: [{sha256}]`) stored snapshots refer to. */
+function referenced(snapshots: Snapshot[]): { blobs: Set<string>; files: Set<string> } {
+  const out = { blobs: new Set<string>(), files: new Set<string>() };
+  const walk = (v: unknown, key?: string): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) {
+        if (key === 'files' && x && typeof x === 'object' && typeof (x as { sha256?: unknown }).sha256 === 'string') out.files.add((x as { sha256: string }).sha256);
+        walk(x);
+      }
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if ((k === 'textSha' || k === 'jsonSha') && typeof x === 'string') out.blobs.add(x);
+        else walk(x, k);
+      }
+    }
+  };
+  for (const s of snapshots) walk(s.stages);
+  return out;
+}
+
 /** Reads and validates a baseline; a corrupt file is an InputError naming that file. */
 export function readBaseline(dir: string, name: string): Baseline {
   const root = join(dir, name);
@@ -199,18 +219,23 @@ export function writeBaseline(
       if (bad) throw new InputError(`snapshot of ${s.model?.id}/${s.target?.id} for baseline ${manifest.name}: ${bad}`);
       for (const id of [s.model.id, s.target.id]) if (!NAME.test(id)) throw new InputError(`baseline ${manifest.name}: "${id}" cannot be a file name`);
     }
+    const stored: Snapshot[] = [];
     for (const s of [...snapshots].sort((a, b) => snapshotKey(a.model.id, a.target.id).localeCompare(snapshotKey(b.model.id, b.target.id)))) {
       const file = `snapshots/${s.model.id}.${s.target.id}.json`;
-      const text = toJson(dehydrate(s, blobs));
+      const dry = dehydrate(s, blobs);
+      stored.push(dry);
+      const text = toJson(dry);
       writeFileSync(join(tmp, file), text);
       entries.push({ model: s.model.id, target: s.target.id, file, sha256: sha256(text) });
     }
-    for (const sub of ['blobs', 'files']) {
+    const used = referenced(stored);
+    for (const sub of ['blobs', 'files'] as const) {
       const from = carried && join(carried.dir, sub);
       if (!from || !existsSync(from)) continue;
       mkdirSync(join(tmp, sub), { recursive: true });
-      // Each is checked against the carried baseline's content record on the way.
-      for (const f of readdirSync(from)) writeFileSync(join(tmp, sub, f), carried.contents.read(join(from, f)));
+      // Only what a snapshot still refers to (a replaced snapshot's library goes with it); each is
+      // checked against the carried baseline's content record on the way.
+      for (const f of readdirSync(from)) if (used[sub].has(f.replace(/\.gz$/, ''))) writeFileSync(join(tmp, sub, f), carried.contents.read(join(from, f)));
     }
     if (blobs.size) mkdirSync(join(tmp, 'blobs'), { recursive: true });
     for (const [sha, text] of blobs) writeFileSync(join(tmp, 'blobs', `${sha}.gz`), compress(text));
