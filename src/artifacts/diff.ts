@@ -137,6 +137,25 @@ export interface ArtifactStats {
 const fileOf = (stage: ArtifactsStage, name: string | undefined): StageFile | undefined =>
   name === undefined ? undefined : stage.files?.find((f) => f.name === name);
 
+/**
+ * What a stored baseline keeps of a library (docs/artifacts.md): the library where it carries
+ * the verdict (its outputs depend on the input, or the model is in the corpus's `ci` subset, whose
+ * cross-loads CI runs), its digest and size for the rest. The committed baselines stay near 100 MB
+ * so: the float MobileNets' random weights do not compress, and their outputs are 1/1000 for any
+ * input.
+ */
+export function storedArtifacts(stage: ArtifactsStage, model: string, subsets: Readonly<Record<string, string[]>>): ArtifactsStage {
+  if (stage.status !== 'ok' || !stage.library || stage.library.stored === false || !stage.degenerate || subsets.ci?.includes(model)) return stage;
+  const lib = fileOf(stage, stage.library.name);
+  if (!lib?.sha256) return stage;
+  const drop = new Set([stage.library.name, stage.reference?.name]);
+  return {
+    ...stage,
+    library: { ...stage.library, stored: false, bytes: lib.bytes, sha256: lib.sha256, reason: 'its outputs do not depend on the input and it is not in the ci subset: kept as its digest' },
+    files: (stage.files ?? []).filter((f) => !drop.has(f.name)),
+  };
+}
+
 /** The baseline's library, reference and C sources as local paths; undefined when it stored no library (digests only). */
 export function artifactsCrossInput(base: ArtifactsStage, baseline: { name: string; tvmVersion: string }, files: FileStore): ArtifactsCrossInput | undefined {
   const lib = fileOf(base, base.library?.name);
@@ -252,7 +271,7 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     skipped.push(
       stored
         ? skip('not-tried', { what: "loading the baseline's library in the candidate runtime", reason: 'no candidate TVM ran' })
-        : skip('not-stored', { what: `the baseline's library (kept as its digest only${base.library?.reason ? `: ${base.library.reason}` : ''})` }),
+        : skip('not-stored', { what: "the baseline's library", reason: `kept as its digest only: ${base.library?.reason ?? 'no reason recorded'}` }),
     );
   } else if (!x.loads) {
     add(libraryNoLongerLoads, 'library', { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });

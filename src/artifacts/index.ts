@@ -1,5 +1,5 @@
 import type { Concern } from '../concerns/types.js';
-import { artifactsCrossInput, diffArtifacts, type ArtifactsStage } from './diff.js';
+import { artifactsCrossInput, diffArtifacts, storedArtifacts, type ArtifactsStage } from './diff.js';
 import { ARTIFACT_RULES, artifactsFailed } from './rules.js';
 
 const text = (v: unknown): string => (v === undefined ? '' : String(v));
@@ -15,6 +15,7 @@ export const artifacts: Concern<ArtifactsStage> = {
   failedRule: artifactsFailed,
   crossInput: (base, baseline, files) => artifactsCrossInput(base, baseline, files),
   diff: (base, cand, ctx) => diffArtifacts(base, cand, ctx),
+  store: storedArtifacts,
   table: {
     resultKey: 'artifacts',
     title: {

@@ -241,7 +241,7 @@ export function writeBaseline(
     for (const [sha, text] of blobs) writeFileSync(join(tmp, 'blobs', `${sha}.gz`), compress(text));
     // Files the stages produced (libraries, tuning databases): gzip'd, named by the sha256 of their bytes.
     if (files.size) mkdirSync(join(tmp, 'files'), { recursive: true });
-    for (const [sha, path] of files) writeFileSync(join(tmp, 'files', `${sha}.gz`), gzipSync(readFileSync(path), { level: 9 }));
+    for (const [sha, path] of files) if (used.files.has(sha)) writeFileSync(join(tmp, 'files', `${sha}.gz`), gzipSync(readFileSync(path), { level: 9 }));
     writeFileSync(join(tmp, 'manifest.json'), toJson({ ...manifest, snapshots: entries }));
     // Last, from what is on disk: it covers whatever else a caller put in the folder.
     writeFileSync(join(tmp, CONTENT_RECORD), BaselineContents.compute(tmp));

@@ -9,6 +9,13 @@ import type { EnvInfo } from '../env/fingerprint.js';
 import { UsageError } from '../errors.js';
 import { PROBE_VERSION, type Snapshot } from '../probe/snapshot.js';
 
+/**
+ * The fingerprint without what names the machine rather than the TVM: the kernel build in
+ * `platform` (one release venv on two machines of this workplace: "fc-v595" and "fc-v1147") and
+ * where the venv lives.
+ */
+const answering = ({ platform: _p, tvmPath: _t, ...rest }: EnvInfo['fingerprint']) => rest;
+
 type AddOptions = { baselinesDir: string; corpus?: string; models?: string[] };
 
 /**
@@ -19,7 +26,7 @@ export function addTarget(opts: AddOptions, name: string, info: EnvInfo): Baseli
   if (opts.models?.length) throw new UsageError('--add takes corpus models, not --model files');
   const baseline = readBaseline(opts.baselinesDir, name);
   const where = `${baseline.dir}/manifest.json`;
-  if (JSON.stringify(baseline.manifest.fingerprint) !== JSON.stringify(info.fingerprint)) {
+  if (JSON.stringify(answering(baseline.manifest.fingerprint)) !== JSON.stringify(answering(info.fingerprint))) {
     throw new UsageError(`${where}: baseline ${name} was made by another environment (TVM ${baseline.manifest.fingerprint.tvmVersion}, ${baseline.manifest.env.label}); --add needs the same one`);
   }
   if (baseline.manifest.probeVersion !== PROBE_VERSION) throw new UsageError(`${where}: baseline ${name} was made by probe version ${baseline.manifest.probeVersion}, this tool's is ${PROBE_VERSION}`);

@@ -1,6 +1,7 @@
 import { withBaselineLock, writeBaseline } from '../baseline/store.js';
 import { InfraError } from '../errors.js';
 import { addTarget, addTo } from './add-to-baseline.js';
+import { forStorage } from './concerns.js';
 import { baselineManifest, defaultBaselineName } from './manifest.js';
 import { planJobs } from './plan.js';
 import { checkInputs, openProbes, runFiles, prepareCorpus, prepareEnv, runJobs, type CorpusOptions, type ProgressEvent } from './prepare.js';
@@ -66,7 +67,7 @@ async function make(opts: CreateOptions, locked: Locked): Promise<CreateResult> 
       // Refused before anything runs: the stored baseline must be this environment's.
       const target = opts.add ? addTarget(opts, name, info) : null;
       const runs = await runJobs(pool, jobs, { timeoutMs: opts.timeoutMs, jobs: opts.jobs, onProgress: opts.onProgress });
-      const fresh = runs.map((r) => r.snapshot);
+      const fresh = forStorage(runs.map((r) => r.snapshot), corpus.subsets);
       const crashed = fresh
         .filter((s) => Object.values(s.stages).some((st) => st?.type === 'ProbeCrash'))
         .map((s) => `${s.model.id}/${s.target.id}`);

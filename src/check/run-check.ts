@@ -8,6 +8,7 @@ import { skip, type Skipped } from '../concerns/skips.js';
 import { cacheRoot } from '../env/resolve.js';
 import type { RunWants } from '../concerns/types.js';
 import { addTarget, addTo } from './add-to-baseline.js';
+import { forStorage } from './concerns.js';
 import { assembleResult } from './assemble.js';
 import { baselineManifest } from './manifest.js';
 import { checkBaselineFor, pairJobs, planJobs } from './plan.js';
@@ -96,8 +97,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     if (opts.saveCandidateAs) {
       const name = opts.saveCandidateAs;
       const dir = await withBaselineLock(opts.baselinesDir, name, async () => {
-        const merged = into ? addTo(opts, readBaseline(opts.baselinesDir, name), snapshots) : null;
-        const all = merged ? merged.snapshots : snapshots;
+        const kept = forStorage(snapshots, corpus.subsets);
+        const merged = into ? addTo(opts, readBaseline(opts.baselinesDir, name), kept) : null;
+        const all = merged ? merged.snapshots : kept;
         return writeBaseline(opts.baselinesDir, baselineManifest(name, env, specText, info, merged ? merged.corpus : corpus, all), all, runFiles(runs), merged?.baseline);
       });
       onMessage(`candidate run stored as baseline ${name} in ${dir}`);

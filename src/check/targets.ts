@@ -48,7 +48,7 @@ export function targetTable(
       const parts: string[] = [];
       if (t.compared) parts.push(`compared ${t.compared}`);
       if (t.failed) parts.push(`one side failed ${t.failed}`);
-      for (const [why, n] of t.unavailable) parts.push(`not available ${n} (${why})`);
+      parts.push(...unavailableParts(t.unavailable));
       if (t.absent === mine.length && mine.length) parts.push('not collected on this target');
       else if (t.absent) parts.push(`not collected ${t.absent}`);
       cells[c.id] = parts.join('; ') || 'nothing to compare';
@@ -57,4 +57,18 @@ export function targetTable(
   }
   for (const n of notRun) rows.push({ target: n.target, cells: Object.fromEntries(ran.map((c) => [c.id, `not run: ${n.reason}`])) });
   return { concerns: ran.map((c) => c.id), rows };
+}
+
+/**
+ * "not available N (why)" per reason; reasons that differ only after their first clause (the C
+ * flow's weight cap names each model's megabytes) are counted together, their details left to
+ * "Not compared".
+ */
+function unavailableParts(reasons: Map<string, number>): string[] {
+  const head = (why: string) => why.split(':').slice(0, 2).join(':');
+  const groups = new Map<string, [string, number][]>();
+  for (const [why, n] of reasons) groups.set(head(why), [...(groups.get(head(why)) ?? []), [why, n]]);
+  return [...groups].map(([h, list]) =>
+    list.length === 1 ? `not available ${list[0]![1]} (${list[0]![0]})` : `not available ${list.reduce((a, [, n]) => a + n, 0)} (${h}: ${list.length} reasons, each under Not compared)`,
+  );
 }

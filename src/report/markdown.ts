@@ -13,9 +13,24 @@ const DIFF_LINES = 40;
 /** Characters of diffs in one comment: GitHub refuses comments over 65,536 characters. */
 const DIFF_BUDGET = 40_000;
 
-/** A PR comment: verdict first, findings in tables, diffs folded, clipped, and within GitHub's size limit. */
+/** What a comment may hold: GitHub refuses one over 65,536 characters. */
+const COMMENT_LIMIT = 64_000;
+
+/**
+ * A PR comment: verdict first, findings in tables, diffs folded, clipped, and within GitHub's size
+ * limit: the diffs give way first, then the end of the comment is cut, saying so.
+ */
 export function renderMarkdown(result: CheckResult): string {
-  const budget = { chars: DIFF_BUDGET };
+  const first = render(result, DIFF_BUDGET);
+  if (first.length <= COMMENT_LIMIT) return first;
+  const second = render(result, Math.max(0, DIFF_BUDGET - (first.length - COMMENT_LIMIT)));
+  if (second.length <= COMMENT_LIMIT) return second;
+  const note = `\n_The rest of this report is cut to stay under GitHub's comment limit (${second.length} characters in all): the whole report is in \`--format text\` or \`--format json\`._\n`;
+  return `${second.slice(0, second.lastIndexOf('\n', COMMENT_LIMIT - note.length))}\n${note}`;
+}
+
+function render(result: CheckResult, diffChars: number): string {
+  const budget = { chars: diffChars };
   const out: string[] = [`## tvm-compat: ${VERDICT_ICONS[result.verdict]} ${verdict(result)}`, ''];
   out.push(`${headline(result)}; ${result.corpus.models} models × ${result.corpus.targets.join(', ')}.`, '');
   if (result.targets.rows.length > 1 || result.corpus.notRun?.length) {

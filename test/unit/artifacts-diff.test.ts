@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { artifactsCrossInput, diffArtifacts, type ArtifactsStage, type CrossLoad } from '../../src/artifacts/diff.js';
+import { artifactsCrossInput, diffArtifacts, storedArtifacts, type ArtifactsStage, type CrossLoad } from '../../src/artifacts/diff.js';
 import { artifacts } from '../../src/artifacts/index.js';
 import { ARTIFACT_RULES } from '../../src/artifacts/rules.js';
 import type { CompareContext } from '../../src/concerns/types.js';
@@ -207,6 +207,28 @@ describe('artifacts concern', () => {
   });
 });
 
+describe('what a stored baseline keeps of a library', () => {
+  const ci = { ci: ['mobilenet_v1_025_f32'] };
+
+  it('keeps the library whose outputs depend on the input, and that of a ci-subset model', () => {
+    const dsCnn = own('v0.27', 'ds_cnn_s_f32');
+    expect(storedArtifacts(dsCnn, 'ds_cnn_s_f32', {})).toBe(dsCnn);
+    const mobilenet = own('v0.27', 'mobilenet_v1_025_f32');
+    expect(storedArtifacts(mobilenet, 'mobilenet_v1_025_f32', ci)).toBe(mobilenet);
+  });
+
+  it("keeps only the digest of a degenerate model's library outside the ci subset, and drops its reference arrays", () => {
+    const mobilenet = own('v0.27', 'mobilenet_v1_025_f32');
+    const lib = mobilenet.files?.find((f) => f.name === 'lib.so');
+    const kept = storedArtifacts(mobilenet, 'mobilenet_v1_025_f32', { ci: [] });
+    expect(kept.library).toMatchObject({ stored: false, sha256: lib?.sha256, bytes: lib?.bytes });
+    expect(kept.library?.reason).toContain('do not depend on the input');
+    expect(kept.files?.map((f) => f.name)).toEqual([]);
+    expect(artifactsCrossInput(kept, { name: 'v0.27.0', tvmVersion: '0.27.0' }, { path: (f) => f.sha256 })).toBeUndefined();
+    expect(diffArtifacts(kept, own('v0.27', 'mobilenet_v1_025_f32'), ctx('v0.27', 'v0.27', 'mobilenet_v1_025_f32')).skipped.map((x) => x.code)).toEqual(['not-stored']);
+  });
+});
+
 describe('a library kept as its digest (over the 16 MB cap)', () => {
   // The real record of the committed v0.10.0 baseline: resnet50's library is 102.5 MB.
   const snap = JSON.parse(readFileSync(resolve(packageRoot, 'baselines', 'v0.10.0', 'snapshots', 'resnet50.llvm.json'), 'utf8')) as { stages: { artifacts: ArtifactsStage } };
@@ -223,6 +245,6 @@ describe('a library kept as its digest (over the 16 MB cap)', () => {
     expect(artifactsCrossInput(base, { name: 'v0.10.0', tvmVersion: '0.10.0' }, { path: () => '/nowhere' })).toBeUndefined();
     const d = diffArtifacts(base, { ...base }, ctx('v0.10.0', 'v0.19.0', 'resnet50'));
     expect(d.findings).toEqual([]);
-    expect(d.skipped).toEqual([{ code: 'not-stored', args: { what: "the baseline's library (kept as its digest only: 102.5 MB, over the 16 MB cap on stored libraries)" } }]);
+    expect(d.skipped).toEqual([{ code: 'not-stored', args: { what: "the baseline's library", reason: 'kept as its digest only: 102.5 MB, over the 16 MB cap on stored libraries' } }]);
   });
 });

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { baselineMismatches } from '../../src/baseline/comparable.js';
 import { DEFAULT_BASELINES, readBaseline } from '../../src/baseline/store.js';
 import { loadCorpus, selectModels } from '../../src/corpus/corpus.js';
+import { FIXTURE_BASELINES } from '../helpers/fixtures.js';
 
-// The committed v0.27.0 baseline was made for the llvm target only (a check runs the baseline's targets).
-const full = loadCorpus();
-const corpus = selectModels(full, { targets: ['llvm'] });
+// The committed v0.27.0 baseline was made for every corpus target; the v0.27.0-ir fixture for llvm only.
+const corpus = loadCorpus();
 const manifest = readBaseline(DEFAULT_BASELINES, 'v0.27.0').manifest;
+const llvmOnly = readBaseline(FIXTURE_BASELINES, 'v0.27.0-ir').manifest;
 
 describe('baselineMismatches', () => {
   it('finds nothing for the corpus and probe the baseline was made with, whole or a subset', () => {
@@ -16,7 +17,8 @@ describe('baselineMismatches', () => {
   });
 
   it("names every corpus target the baseline was made without", () => {
-    expect(baselineMismatches(manifest, { probeVersion: manifest.probeVersion, corpus: full }).map((m) => m.args.target)).toEqual(['c', 'cuda', 'vulkan']);
+    const models = selectModels(corpus, { only: llvmOnly.corpus.models.map((m) => m.id) });
+    expect(baselineMismatches(llvmOnly, { probeVersion: llvmOnly.probeVersion, corpus: models }).map((m) => m.args.target)).toEqual(['c', 'cuda', 'vulkan']);
   });
 
   it('reports a probe version that differs: the baseline must be re-created', () => {
@@ -27,12 +29,12 @@ describe('baselineMismatches', () => {
     const [first, ...rest] = corpus.models;
     const changed = {
       models: [{ ...first!, sha256: '0'.repeat(64) }, ...rest, { ...first!, id: 'my_model' }],
-      targets: [{ ...corpus.targets[0]!, target: 'llvm -mcpu=skylake' }, { id: 'c', kind: 'llvm' as const, target: 'c' }],
+      targets: [{ ...corpus.targets[0]!, target: 'llvm -mcpu=skylake' }, { id: 'arm', kind: 'llvm' as const, target: 'llvm -mtriple=aarch64-linux-gnu' }],
     };
     expect(baselineMismatches(manifest, { probeVersion: manifest.probeVersion, corpus: changed })).toEqual([
       { code: 'model-sha256-differs', args: { model: first!.id, baseline: first!.sha256, candidate: '0'.repeat(64) } },
       { code: 'model-not-in-baseline', args: { model: 'my_model' } },
-      { code: 'target-not-in-baseline', args: { target: 'c' } },
+      { code: 'target-not-in-baseline', args: { target: 'arm' } },
       { code: 'target-differs', args: { target: 'llvm', baseline: 'llvm', candidate: 'llvm -mcpu=skylake' } },
     ]);
   });
