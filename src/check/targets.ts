@@ -14,7 +14,8 @@ export interface TargetRow {
 
 interface Tally {
   compared: number;
-  failed: number;
+  /** Which side's stage failed (the model did not import there, a stage error), or the baseline has none. */
+  failed: { baseline: number; candidate: number; both: number; 'not in baseline': number };
   unavailable: Map<string, number>;
   absent: number;
 }
@@ -34,7 +35,7 @@ export function targetTable(
     const mine = pairs.filter((p) => p.cand.target.id === target);
     const cells: Record<string, string> = {};
     for (const c of ran) {
-      const t: Tally = { compared: 0, failed: 0, unavailable: new Map(), absent: 0 };
+      const t: Tally = { compared: 0, failed: { baseline: 0, candidate: 0, both: 0, 'not in baseline': 0 }, unavailable: new Map(), absent: 0 };
       for (const { base, cand } of mine) {
         const b = stageOf(base, c.stage);
         const x = stageOf(cand, c.stage);
@@ -43,11 +44,12 @@ export function targetTable(
           const why = `${x.available === false ? 'candidate' : 'baseline'}: ${(x.available === false ? x : b)!.reason ?? '?'}`;
           t.unavailable.set(why, (t.unavailable.get(why) ?? 0) + 1);
         } else if (b?.status === 'ok' && x.status === 'ok') t.compared++;
-        else t.failed++;
+        else if (!b) t.failed['not in baseline']++;
+        else t.failed[b.status === 'ok' ? 'candidate' : x.status === 'ok' ? 'baseline' : 'both']++;
       }
       const parts: string[] = [];
       if (t.compared) parts.push(`compared ${t.compared}`);
-      if (t.failed) parts.push(`one side failed ${t.failed}`);
+      for (const [side, n] of Object.entries(t.failed)) if (n) parts.push(side === 'not in baseline' ? `not in baseline ${n}` : `${side} failed ${n}`);
       parts.push(...unavailableParts(t.unavailable));
       if (t.absent === mine.length && mine.length) parts.push('not collected on this target');
       else if (t.absent) parts.push(`not collected ${t.absent}`);

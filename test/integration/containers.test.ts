@@ -74,7 +74,7 @@ afterAll(async () => {
 
 describe('docker: v0.19 image against the v0.19 baseline (squeezenet)', () => {
   // Keys only: what these tests show is the container, not the IR (Relay IR of squeezenet is minutes on 2 busy cores).
-  const check = (image: string) => runCli(['check', '--against', 'v0.19', '--tvm', `docker:${image}`, '--only', 'squeezenet', '--no-ir', '--format', 'json', '--quiet']);
+  const check = (image: string) => runCli(['check', '--against', 'v0.19', '--tvm', `docker:${image}`, '--only', 'squeezenet', '--target', 'llvm', '--no-ir', '--format', 'json', '--quiet']);
 
   it('reports nothing for the release image', async () => {
     const r = await check(images.docker019);
@@ -146,7 +146,7 @@ describe('docker: v0.19 image against the v0.19 baseline (squeezenet)', () => {
 
 describe('podman: 0.27 image against the v0.25 baseline (ci subset)', () => {
   it('gives the same findings, models and summary as the v0.27 venv', async () => {
-    const args = ['check', '--against', 'v0.25', '--subset', 'ci', '--format', 'json', '--quiet'];
+    const args = ['check', '--against', 'v0.25', '--subset', 'ci', '--target', 'llvm', '--format', 'json', '--quiet'];
     const [inContainer, inVenv] = [await runCli([...args, '--tvm', `podman:${images.podman027}`]), await runCli([...args, '--tvm', 'v0.27'])];
     expect(inContainer.exitCode).toBe(1);
     expect(inContainer.exitCode).toBe(inVenv.exitCode);

@@ -4,7 +4,7 @@ import { runCli, type JsonReport } from '../helpers/cli.js';
 
 describe('a probe killed by --timeout', () => {
   it('is reported against the stage that was running, for that model', async () => {
-    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'v0.27', '--only', 'densenet121', '--timeout', '1', '--format', 'json', '--quiet']);
+    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'v0.27', '--only', 'densenet121', '--target', 'llvm', '--timeout', '1', '--format', 'json', '--quiet']);
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(r.stdout) as JsonReport;
     // densenet121: its frontend, tasks and IR take several seconds even in a warm worker (squeezenet

@@ -35,7 +35,7 @@ async function patchedCheckout(name: string, patchFile?: string): Promise<string
 }
 
 // Keys only: squeezenet's Relay IR (relay.optimize) is minutes on a busy 2-core machine; the IR test is below.
-const check = (tree: string) => runCli(['check', '--against', 'v0.19', '--tvm', `checkout:${tree}`, '--only', 'squeezenet', '--no-ir', '--format', 'json', '--quiet']);
+const check = (tree: string) => runCli(['check', '--against', 'v0.19', '--tvm', `checkout:${tree}`, '--only', 'squeezenet', '--target', 'llvm', '--no-ir', '--format', 'json', '--quiet']);
 
 const baselineTasks = () => readBaseline(DEFAULT_BASELINES, 'v0.19.0').snapshots.get('squeezenet/llvm')?.stages.hash_keys?.tasks ?? [];
 

@@ -58,7 +58,7 @@ describe('checks that could not run', () => {
     // A user's own model: the baseline has no model of that id.
     const model = join(dir, 'my_model.tflite');
     await copyFile(resolve(packageRoot, 'corpus', 'models', 'tflite', 'ds_cnn_s_f32.tflite'), model);
-    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'v0.27', '--model', model, '--format', 'json', '--quiet']);
+    const r = await runCli(['check', '--against', 'v0.27', '--tvm', 'v0.27', '--model', model, '--target', 'llvm', '--format', 'json', '--quiet']);
     expect(r.exitCode).toBe(4);
     const report = json(r.stdout);
     expect(report.verdict).toBe('incomplete');
@@ -71,7 +71,7 @@ describe('a candidate that provisions but cannot import TVM', () => {
   const spec = 'pip:apache-tvm==0.25.0,apache-tvm-ffi==0.1.15.post2,numpy==2.4.6,ml-dtypes==0.6.0,onnx==1.23.2,protobuf==7.36.2,tflite==2.18.0';
 
   it('is a breaking finding per model with the real traceback, not exit 3', async () => {
-    const r = await runCli(['check', '--against', 'v0.25', '--tvm', spec, '--only', 'ds_cnn_s_f32', '--format', 'json', '--quiet']);
+    const r = await runCli(['check', '--against', 'v0.25', '--tvm', spec, '--only', 'ds_cnn_s_f32', '--target', 'llvm', '--format', 'json', '--quiet']);
     expect(r.exitCode).toBe(1);
     const report = json(r.stdout);
     expect(report.findings).toHaveLength(1);
