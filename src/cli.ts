@@ -2,7 +2,7 @@
 /**
  * The only module that prints or exits: flags → options → core → renderer → exit code.
  */
-import { realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -21,6 +21,7 @@ import { TOOL } from './version.js';
 
 interface RawCommon {
   baselines: string;
+  timings?: string;
   corpus?: string;
   model?: string[];
   subset?: string;
@@ -67,6 +68,7 @@ function withCommon(cmd: Command): Command {
     .option('--timeout <seconds>', 'limit for one model on one target', positiveInt('--timeout'), 1800)
     .option('--cache <dir>', 'cache folder for provisioned environments (default: $XDG_CACHE_HOME/tvm-compat)')
     .addOption(containerCliOption())
+    .option('--timings <file>', 'append each job\'s seconds per step (frontend, keys, build, export, run, cross-load …) to FILE as JSON lines')
     .option('-q, --quiet', 'no progress on stderr');
 }
 
@@ -79,9 +81,11 @@ function useContainerCli(_: Command, action: Command): void {
   if (value) process.env.TVM_COMPAT_CONTAINER_CLI = value;
 }
 
-function progress(quiet: boolean | undefined): (e: ProgressEvent) => void {
-  if (quiet) return () => undefined;
+function progress(quiet: boolean | undefined, timings?: string): (e: ProgressEvent) => void {
+  const log = timings ? (e: ProgressEvent) => e.kind === 'job' && appendFileSync(timings, `${JSON.stringify({ env: e.env, model: e.model, target: e.target, seconds: e.seconds, stages: e.stages, timings: e.timings })}\n`) : () => undefined;
+  if (quiet) return log;
   return (e) => {
+    log(e);
     if (e.kind === 'message') process.stderr.write(`${e.text}\n`);
     else {
       const stages = Object.entries(e.stages)
@@ -146,7 +150,7 @@ export function buildProgram(): Command {
       .option('--save-candidate-as <name>', 'also store the candidate run as a baseline of this name (with --ir: with its printer-or-IR verdicts)')
       .option('--add', 'with --save-candidate-as: add the run to that stored baseline (same environment) rather than replace it'),
   ).action(async (o: RawCommon & { against: string; tvm?: string; format: Format; output?: string; saveCandidateAs?: string; add?: boolean }) => {
-    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs, add: o.add }, progress(o.quiet), onInterrupt());
+    const { report, exitCode } = await checkCommand({ ...common(o), against: o.against, tvm: o.tvm, format: o.format, saveCandidateAs: o.saveCandidateAs, add: o.add }, progress(o.quiet, o.timings), onInterrupt());
     emit(report, o.output);
     process.exitCode = exitCode;
   });
@@ -174,7 +178,7 @@ export function buildProgram(): Command {
       .option('--name <name>', 'baseline name (default: v<TVM version>)')
       .option('--add', "add this run's models × targets to the stored baseline of that name (same environment), e.g. a new --target"),
   ).action(async (o: RawCommon & { tvm: string; name?: string; add?: boolean }) => {
-    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name, add: o.add }, progress(o.quiet), onInterrupt());
+    const result = await baselineCreate({ ...common(o), tvm: o.tvm, name: o.name, add: o.add }, progress(o.quiet, o.timings), onInterrupt());
     process.stdout.write(renderCreated(result));
   });
   baseline
@@ -197,7 +201,7 @@ export function buildProgram(): Command {
       .requiredOption('--out <dir>', 'folder to write (must not exist): one database per model, and migration.json')
       .option('--tvm <spec>', 'the release to migrate into (default: newest release)'),
   ).action(async (o: RawCommon & { from: string; out: string; tvm?: string }) => {
-    const { text, exitCode } = await recordsMigrate({ ...common(o), from: o.from, out: o.out, tvm: o.tvm }, progress(o.quiet), onInterrupt());
+    const { text, exitCode } = await recordsMigrate({ ...common(o), from: o.from, out: o.out, tvm: o.tvm }, progress(o.quiet, o.timings), onInterrupt());
     process.stdout.write(text);
     process.exitCode = exitCode;
   });

@@ -33,7 +33,7 @@ export interface CorpusOptions {
 
 export type ProgressEvent =
   | { kind: 'message'; text: string }
-  | { kind: 'job'; env: string; index: number; total: number; model: string; target: string; seconds: number; stages: Record<string, string> };
+  | { kind: 'job'; env: string; index: number; total: number; model: string; target: string; seconds: number; stages: Record<string, string>; timings: Record<string, number> };
 
 export interface EnvOptions {
   cacheDir?: string;
@@ -125,7 +125,7 @@ export async function runJobs(pool: ProbePool, jobs: ProbeJob[], opts: RunOption
     const run = await interruptible(pool.signal, () => pool.run(job, opts.timeoutMs));
     done += 1;
     const stages = Object.fromEntries(Object.entries(run.snapshot.stages).map(([k, v]) => [k, v?.status ?? 'missing']));
-    opts.onProgress?.({ kind: 'job', env: pool.env.label, index: done, total: jobs.length, model: job.model.id, target: job.target.id, seconds: run.wallSeconds, stages });
+    opts.onProgress?.({ kind: 'job', env: pool.env.label, index: done, total: jobs.length, model: job.model.id, target: job.target.id, seconds: run.wallSeconds, stages, timings: run.timings });
     return [job, run] as const;
   });
   const byJob = new Map(runs);
