@@ -13,6 +13,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Some read and copy whole committed baselines (thousands of blobs since they carry four
+          // targets): seconds on a loaded machine, past vitest's 5 s default.
+          testTimeout: 30_000,
         },
       },
       {

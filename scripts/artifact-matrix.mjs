@@ -7,7 +7,7 @@
  * target: rows are the compiler, columns the runtime, each cell what that check's report says.
  *
  * Usage: node scripts/artifact-matrix.mjs [--releases v0.19,v0.25,v0.26,v0.27] [--only a,b]
- *        [--target llvm] [--baselines DIR] [--out FILE.md]
+ *        [--target llvm] [--baselines DIR] [--timings FILE.jsonl] [--out FILE.md]
  * Needs `npm run build`. Each check provisions (or reuses) its release's venv.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'llvm' },
     out: { type: 'string' },
     baselines: { type: 'string' },
+    timings: { type: 'string' },
   },
 });
 const releases = values.releases.split(',');
@@ -46,6 +47,7 @@ for (let i = 0; i < releases.length; i++) {
     const args = ['dist/cli.js', 'check', '--against', base, '--tvm', cand, '--artifacts', '--no-ir', '--no-tuning', '--target', values.target, '--format', 'json', '--output', out, '-q'];
     if (values.only) args.push('--only', values.only);
     if (values.baselines) args.push('--baselines', values.baselines);
+    if (values.timings) args.push('--timings', values.timings);
     const t0 = Date.now();
     let code = 0;
     try {
