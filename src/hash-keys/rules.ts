@@ -68,10 +68,10 @@ export const autoSchedulerRecordsUnusable = defineRule({
   concern: 'hash-keys',
   severity: 'breaking',
   title: 'auto_scheduler records unusable',
-  message: 'auto-scheduler records are unusable: the candidate has no auto_scheduler ({tasks} baseline tasks in {models} models; the candidate tunes with {candidateKind})',
+  message: 'auto-scheduler records are unusable: the candidate has no auto_scheduler ({tasks} baseline tasks in {models} model × target pairs; the candidate tunes with {candidateKind})',
   explain:
     'The baseline tuned with auto_scheduler (Relay era). The candidate has no auto_scheduler, so every stored auto-scheduler log is unusable and the models must be re-tuned with the candidate\'s tuning system.',
-  upgradeNote: 'Every auto_scheduler tuning log is unusable: re-tune {models} models with {candidateKind}.',
+  upgradeNote: 'Every auto_scheduler tuning log is unusable: re-tune with {candidateKind} ({models} model × target pairs).',
 });
 
 export const metaScheduleRecordsUnusable = defineRule({
@@ -79,9 +79,9 @@ export const metaScheduleRecordsUnusable = defineRule({
   concern: 'hash-keys',
   severity: 'breaking',
   title: 'MetaSchedule records unusable',
-  message: 'MetaSchedule records of the baseline cannot be used: the candidate tunes with {candidateKind} ({tasks} baseline tasks in {models} models)',
+  message: 'MetaSchedule records of the baseline cannot be used: the candidate tunes with {candidateKind} ({tasks} baseline tasks in {models} model × target pairs)',
   explain: 'The baseline tuned with MetaSchedule on Relax; the candidate extracts tasks for another tuning system, so MetaSchedule databases do not apply.',
-  upgradeNote: 'MetaSchedule databases are unusable with the candidate: re-tune {models} models with {candidateKind}.',
+  upgradeNote: 'MetaSchedule databases are unusable with the candidate: re-tune with {candidateKind} ({models} model × target pairs).',
 });
 
 export const HASH_KEY_RULES = [
