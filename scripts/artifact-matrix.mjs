@@ -74,6 +74,7 @@ for (let i = 0; i < releases.length; i++) {
 const lines = ['# Compiled libraries: compiler × runtime', '', `Measured ${new Date().toISOString().slice(0, 10)} by \`node scripts/artifact-matrix.mjs --releases ${values.releases} --target ${values.target}\`.`, ''];
 lines.push('| baseline → candidate | exit | verdict | seconds | artifact rules that fired |', '|---|---|---|---|---|');
 for (const r of runs) lines.push(`| ${r.base} → ${r.cand} | ${r.code} | ${r.verdict} | ${r.seconds.toFixed(0)} | ${r.rules.join(', ') || 'none'} |`);
+lines.push('', 'A blank cell: the model does not import in one of the two releases (nothing was built or run).');
 for (const [key, m] of [...cells.entries()].sort(([a], [b]) => a.localeCompare(b))) {
   lines.push('', `## ${key}`, '', `| compiler ↓ / runtime → | ${releases.join(' | ')} |`, `|---|${releases.map(() => '---').join('|')}|`);
   for (const c of releases) lines.push(`| ${c} | ${releases.map((r) => (m[c]?.[r] ?? '').replace(/\|/g, '\\|')).join(' | ')} |`);
