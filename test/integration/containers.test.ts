@@ -101,7 +101,9 @@ describe('docker: v0.19 image against the v0.19 baseline (squeezenet)', () => {
     expect(r.exitCode, r.stderr).toBe(1); // the pooling and dense keys moved (v010-baseline.test.ts)
     const report = json(r) as JsonReport & { models: { artifacts?: { baselineOnCandidate: string } }[] };
     expect(report.findings.map((f) => f.rule)).toEqual(['task-key-changed', 'task-key-changed']);
-    expect(report.skipped).toEqual([expect.objectContaining({ check: 'tuning-records', code: 'not-stored' })]);
+    expect(report.skipped.filter((s) => s.check !== 'artifacts')).toEqual([expect.objectContaining({ check: 'tuning-records', code: 'not-stored' })]);
+    // The other direction needs v0.10's own image (its baseline's spec); where it is not here, that is said, not passed.
+    for (const s of report.skipped.filter((x) => x.check === 'artifacts')) expect(s).toMatchObject({ model: '*', code: 'not-available' });
     expect(report.models[0]?.artifacts?.baselineOnCandidate).toBe('runs, max abs 0');
   });
 
@@ -116,7 +118,7 @@ describe('docker: v0.19 image against the v0.19 baseline (squeezenet)', () => {
   });
 
   it('attributes a timeout inside the container like a host timeout, and leaves no container behind', async () => {
-    const r = await runCli(['check', '--against', 'v0.19', '--tvm', `docker:${images.docker019}`, '--only', 'squeezenet', '--no-ir', '--timeout', '2', '--format', 'json', '--quiet']);
+    const r = await runCli(['check', '--against', 'v0.19', '--tvm', `docker:${images.docker019}`, '--only', 'squeezenet', '--target', 'llvm', '--no-ir', '--timeout', '2', '--format', 'json', '--quiet']);
     expect(r.exitCode).toBe(1);
     const findings = json(r).findings;
     expect(findings).toHaveLength(1);

@@ -28,7 +28,9 @@ describe('check --against v0.10 --tvm v0.19', () => {
       'task-key-changed squeezenet vm_mod_fused_nn_max_pool2d_1',
       'task-key-changed squeezenet vm_mod_fused_nn_max_pool2d_2',
     ]);
-    expect(report.skipped).toEqual([expect.objectContaining({ check: 'tuning-records', code: 'not-stored' })]);
+    expect(report.skipped.filter((s) => s.check !== 'artifacts')).toEqual([expect.objectContaining({ check: 'tuning-records', code: 'not-stored' })]);
+    // v0.19's libraries on v0.10's runtime need v0.10's own image (its baseline's spec): where it is not here, that is said.
+    for (const s of report.skipped.filter((x) => x.check === 'artifacts')) expect(s).toMatchObject({ model: '*', code: 'not-available' });
     const row = (id: string) => report.models.find((m) => m.model === id)!;
     expect(row('ds_cnn_s_f32').keys).toMatchObject({ baselineTasks: 6, candidateTasks: 6, survived: 4 });
     expect(row('squeezenet').keys).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 19 });
