@@ -293,6 +293,8 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   const r = cand.reverse && cand.reverse.baseline === ctx.baseline.name ? cand.reverse : undefined;
   const reverseWhy = r && !r.unavailable && !r.toolError && !r.noDevice ? reverseFailure(r, Boolean(cand.degenerate)) : undefined;
   if (reverseWhy) add(libraryNeedsNewRuntime, 'library', { detail: reverseWhy });
+  // tvm-compat could not run the reverse load (its job crashed): nothing about the library is known.
+  if (r?.toolError) skipped.push(skip('cross-check-failed', { what: "the candidate's library on the baseline's runtime", error: r.toolError }));
 
   const own = x?.ownVsBaseline;
   if (own?.compared && own.within === false && !degenerate) {

@@ -171,6 +171,12 @@ describe('diffArtifacts', () => {
     const d = diffArtifacts(own('v0.25', 'ds_cnn_s_f32'), gone, ctx('v0.25', 'v0.27', 'ds_cnn_s_f32'));
     expect(d.stats.candidateOnBaseline).toBe('not run: the image is not here');
     expect(d.findings).toEqual([]);
+    // A reverse load tvm-compat itself could not run is an incomplete comparison, never a pass.
+    const failed = { ...stage, reverse: { baseline: 'v0.25', executor: 'vm' as const, loads: false, runs: false, toolError: 'probe process timed out after 1 s during artifacts' } };
+    const f = diffArtifacts(own('v0.25', 'ds_cnn_s_f32'), failed, ctx('v0.25', 'v0.27', 'ds_cnn_s_f32'));
+    expect(f.findings).toEqual([]);
+    expect(f.skipped).toContainEqual({ code: 'cross-check-failed', args: { what: "the candidate's library on the baseline's runtime", error: 'probe process timed out after 1 s during artifacts' } });
+    expect(f.stats.candidateOnBaseline).toBe('not tried: probe process timed out after 1 s during artifacts');
     // A reverse load made against another baseline says nothing about this one.
     const other = { ...stage, reverse: { ...stage.reverse!, baseline: 'v0.26', loads: false } };
     expect(diffArtifacts(own('v0.25', 'ds_cnn_s_f32'), other, ctx('v0.25', 'v0.27', 'ds_cnn_s_f32')).findings).toEqual([]);
