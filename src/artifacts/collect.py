@@ -8,32 +8,27 @@ exports, digests and summaries of inputs and outputs, whether the outputs depend
 all (`degenerate`), and the reference arrays as an .npz in `files`.
 
 Cross side (ctx["cross"] from the baseline): the baseline's library and reference .npz are
-loaded and run in a child process (cross_load.py), since a foreign library can crash or hang the
-process that loads it.
+loaded and run in a child process (cross_side.py, cross_load.py).
 
 C side (job["artifacts"]["c"]): see c_aot.py.
 
 Runs on Python 3.7 to 3.11 with the standard library, numpy and tvm.
 """
 import hashlib
-import json
 import os
-import signal
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 _common = sys.modules["tvm_compat_common"]
 elfsyms = _common.load_by_path("artifacts/elfsyms.py")
 tensors = _common.load_by_path("artifacts/tensors.py")
+cross_side = _common.load_by_path("artifacts/cross_side.py")
 
 LIBRARY = "lib.so"
 # A library over this is kept as its digest: with the ONNX corpus's weights bound as constants,
 # vgg19's is hundreds of MB (docs/artifacts.md).
 LIBRARY_CAP_BYTES = 16 * 1024 * 1024
-REFERENCE = "reference.npz"
-CROSS_TIMEOUT = 300
+REFERENCE = cross_side.REFERENCE
 
 
 def _to_device(arr, dev):
@@ -171,120 +166,6 @@ def _keep_library(record, path):
         record["library"]["reason"] = "%.1f MB, over the %d MB cap on stored libraries" % (size / 1e6, LIBRARY_CAP_BYTES >> 20)
 
 
-def _parse_marks(stdout):
-    marks = {}
-    for line in stdout.splitlines():
-        if line.startswith("@@"):
-            try:
-                key, value = json.loads(line[2:])
-            except ValueError:
-                continue
-            marks[key] = value
-    return marks
-
-
-def _signal_name(code):
-    try:
-        return signal.Signals(-code).name
-    except (ValueError, AttributeError):
-        return "signal %d" % -code
-
-
-def compare_references(base_path, own_path):
-    """This TVM's own build against the baseline's, on the same inputs: did the compiler change
-    the numbers (or the output shapes)? Only when both used bit-identical inputs."""
-    base = tensors.read_npz(base_path)
-    mine = tensors.read_npz(own_path)
-    ins = sorted(k for k in base if k.startswith("input_"))
-    if ins != sorted(k for k in mine if k.startswith("input_")) or any(
-        base[k].dtype != mine[k].dtype or base[k].shape != mine[k].shape or base[k].tobytes() != mine[k].tobytes() for k in ins
-    ):
-        return {"compared": False, "reason": "the two references were made from different inputs"}
-    outs = sorted((k for k in base if k.startswith("output_")), key=lambda k: int(k.split("_")[1]))
-    if len(outs) != len([k for k in mine if k.startswith("output_")]):
-        return {"compared": True, "within": False, "outputs": [{"within": False, "mismatch": "%d outputs, the baseline has %d" % (len(mine) - len(ins), len(outs))}]}
-    res = [tensors.compare(base[k], mine[k]) for k in outs]
-    # A reshape-only difference (v0.19 [1, 12] vs Relax [1, 1, 1, 12]) is reported with the values compared anyway.
-    for k, r in zip(outs, res):
-        if "mismatch" in r and base[k].size == mine[k].size and base[k].dtype == mine[k].dtype:
-            r.update(tensors.compare(base[k].reshape(mine[k].shape), mine[k]), mismatch=r["mismatch"], within=False)
-    out = {"compared": True, "within": all(r.get("within") for r in res), "outputs": res}
-    finite = [r["maxAbs"] for r in res if "maxAbs" in r]
-    if finite:
-        out["maxAbs"] = max(finite)
-    return out
-
-
-def cross_side(ctx, own):
-    """The baseline's library in this runtime, on the baseline's reference inputs."""
-    cross = ctx["cross"]
-    request = {
-        "library": cross["library"],
-        "reference": cross["reference"],
-        "executor": cross["executor"],
-        "device": ctx["target"]["kind"],
-        "inputNames": [i["name"] for i in ctx["model"]["inputs"]],
-        "src": HERE,
-    }
-    with open(os.path.join(HERE, "cross_load.py")) as f:
-        code = f.read()
-    timeout = int(cross.get("timeout") or CROSS_TIMEOUT)
-    t0 = time.time()
-    try:
-        rc, stdout, stderr = ctx["common"].run_child(code, json.dumps(request), timeout)
-        hung = False
-    except subprocess.TimeoutExpired as exc:
-        rc, hung = None, True
-        stdout = exc.stdout.decode("utf-8", "replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        stderr = ""
-    seconds = round(time.time() - t0, 3)
-    marks = _parse_marks(stdout)
-    result = {
-        "baseline": cross.get("baseline", ""),
-        "executor": cross["executor"],
-        "loads": bool(marks.get("loads")),
-        "runs": bool(marks.get("runs")),
-        "entryPoints": marks.get("entryPoints"),
-        "typeKey": marks.get("typeKey"),
-        "imports": marks.get("imports"),
-    }
-    ctx["timings"].update({"artifacts.cross": seconds, "artifacts.cross.load": marks.get("loadSeconds"), "artifacts.cross.run": marks.get("runSeconds")})
-    try:
-        result["library"] = elfsyms.blob_symbols(cross["library"])
-    except Exception as exc:
-        result["library"] = {"error": "%s: %s" % (type(exc).__name__, exc)}
-    # What this runtime reads: the blob symbol its own libraries carry (and load with); in a
-    # reverse load the caller knows it from this TVM's stored record.
-    result["runtimeReads"] = (own or {}).get("library", {}).get("blobSymbols") or cross.get("runtimeReads")
-    if "noDevice" in marks:
-        result["noDevice"] = marks["noDevice"]
-    if "entryPointMissing" in marks:
-        result["entryPointMissing"] = marks["entryPointMissing"]
-    if "outputs" in marks:
-        result["outputs"] = marks["outputs"]
-        result["within"] = all(o.get("within") for o in marks["outputs"])
-        finite = [o["maxAbs"] for o in marks["outputs"] if "maxAbs" in o]
-        if finite:
-            result["maxAbs"] = max(finite)
-            result["maxRel"] = max(o["maxRel"] for o in marks["outputs"] if "maxRel" in o)
-    own_ref = os.path.join(ctx["outDir"], REFERENCE)
-    if own and os.path.exists(own_ref):
-        result["ownVsBaseline"] = compare_references(cross["reference"], own_ref)
-    if hung:
-        result["error"] = "timed out after %d s (%s)" % (timeout, "after loading" if result["loads"] else "while loading")
-        result["crash"] = "timeout"
-    elif rc is not None and rc < 0:
-        stage = "running" if "entryPoints" in marks else "loading"
-        result["error"] = "killed by %s while %s" % (_signal_name(rc), stage)
-        result["crash"] = _signal_name(rc)
-    elif "error" in marks:
-        result["error"] = marks["error"]
-    elif rc:
-        tail = stderr.strip().splitlines()
-        result["error"] = "exit %d: %s" % (rc, tail[-1][:500] if tail else "")
-    return result
-
-
 def unavailable(ctx):
     """Why this build cannot make a library for the target, or None. Never a pass: the diff shows it."""
     kind = ctx["target"]["kind"]
@@ -304,7 +185,7 @@ def collect(ctx):
     if (((ctx["job"] or {}).get("settings") or {}).get("artifacts") or {}).get("reverse"):
         # A reverse load (src/artifacts/reverse.ts): this is the baseline's TVM, run again to load
         # the candidate's library; nothing is built.
-        record["cross"] = cross_side(ctx, None)
+        record["cross"] = cross_side.cross_side(ctx, None)
         return record
     # Target c is the microTVM flow: C + AOT + CRT, and Model Library Format where tvm.micro
     # exists. In the Relay era that is its only artifact; the Relax era has neither, and there
@@ -322,7 +203,7 @@ def collect(ctx):
                 record.update(status="error", **ctx["common"].error_record(exc))
         if ctx.get("cross") and ctx["cross"].get("library"):
             try:
-                record["cross"] = cross_side(ctx, own)
+                record["cross"] = cross_side.cross_side(ctx, own)
             except Exception as exc:
                 # tvm-compat's own failure (a file it was handed is not there): never the library's.
                 record["cross"] = {"toolError": "%s: %s" % (type(exc).__name__, exc)}

@@ -1,5 +1,6 @@
 import type { Concern } from '../concerns/types.js';
-import { artifactsCrossInput, diffArtifacts, storedArtifacts, type ArtifactsStage } from './diff.js';
+import { diffArtifacts } from './diff.js';
+import { artifactsCrossInput, storedArtifacts, type ArtifactsStage } from './stage.js';
 import { ARTIFACT_RULES, artifactsFailed } from './rules.js';
 
 const text = (v: unknown): string => (v === undefined ? '' : String(v));

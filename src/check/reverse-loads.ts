@@ -7,7 +7,7 @@
  * libraries.
  */
 import { dirname } from 'node:path';
-import { reverseCrossInput, type ArtifactsStage, type CrossLoad } from '../artifacts/diff.js';
+import { reverseCrossInput, type ArtifactsStage, type CrossLoad } from '../artifacts/stage.js';
 import { artifacts } from '../artifacts/index.js';
 import { snapshotKey, type Baseline } from '../baseline/store.js';
 import type { Corpus } from '../corpus/corpus.js';

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { artifactsCrossInput, diffArtifacts, storedArtifacts, type ArtifactsStage, type CrossLoad } from '../../src/artifacts/diff.js';
+import { diffArtifacts } from '../../src/artifacts/diff.js';
+import { artifactsCrossInput, storedArtifacts, type ArtifactsStage, type CrossLoad } from '../../src/artifacts/stage.js';
 import { artifacts } from '../../src/artifacts/index.js';
 import { ARTIFACT_RULES } from '../../src/artifacts/rules.js';
 import type { CompareContext } from '../../src/concerns/types.js';
