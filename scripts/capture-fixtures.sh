@@ -13,8 +13,11 @@ for name in index-order operand-swap; do
   tree="$work/$name"
   node dist/cli.js env checkout --tvm v0.19 "$tree"
   (cd "$tree" && git apply --unsafe-paths "$root/test/fixtures/patches/v0.19-conv2d-nchwc-$name.patch")
-  node dist/cli.js baseline create --tvm "checkout:$tree" --only squeezenet --name "v0.19.0-conv2d-$name" --baselines "$out"
+  node dist/cli.js baseline create --tvm "checkout:$tree" --no-ir --target llvm --only squeezenet --name "v0.19.0-conv2d-$name" --baselines "$out"
 done
+# The same model on the plain release: both tuning systems' keys (auto_scheduler and, since the
+# Relay era has it too, MetaSchedule), to diff against the patched trees above.
+node dist/cli.js baseline create --tvm v0.19 --no-ir --target llvm --only squeezenet --name v0.19.0-keys --baselines "$out"
 # IR snapshots (--ir). Baselines of the plain releases, then candidate runs against them stored
 # with their printer-or-IR verdicts (check --save-candidate-as): that is what a unit test can read
 # without running TVM. ds_cnn_s_f32 is small enough for its save_json to be kept (see collect.py).
@@ -40,6 +43,10 @@ node dist/cli.js env checkout --tvm v0.19 "$tree"
 check_ir v0.19.0-ir "checkout:$tree" v0.19.0-ir-onnx-relu-as-leaky-relu squeezenet # ops, functions and tasks replaced
 # The tree lives in a temporary folder: keep the path out of the committed fixture.
 sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json
+for d in "$out"/*/; do # the manifest's line of SHA256SUMS follows the edit
+  sum=$(sha256sum "$d/manifest.json" | cut -d' ' -f1)
+  sed -i "s#^[0-9a-f]\{64\}  manifest.json\$#$sum  manifest.json#" "$d/SHA256SUMS"
+done
 
 # A candidate that cannot finish: the probe is killed by --timeout while importing TVM.
 node dist/cli.js baseline create --tvm v0.27 --only squeezenet --timeout 1 --name v0.27.0-timeout-1s --baselines "$out"

@@ -52,6 +52,8 @@ export interface Column {
   format: 'count' | 'percent' | ((value: unknown) => string);
   /** Text-report width (values are right-aligned to it); the title's length when absent. */
   width?: number;
+  /** Shown only when some row has a value for it (figures only some runs have). */
+  optional?: boolean;
 }
 
 export interface ConcernDiff {

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import time
 
 
 def _sorted_tasks(tasks):
@@ -47,7 +48,52 @@ def _relay_tasks(ctx):
                 "keyVerified": custom_hash is None and hashlib.md5(text.encode("utf-8")).hexdigest() == key[0],
             }
         )
-    return {"kind": "auto_scheduler", "tasks": _sorted_tasks(out)}
+    stage = {"kind": "auto_scheduler", "tasks": _sorted_tasks(out)}
+    meta = _relay_meta_schedule(ctx, target)
+    if meta is not None:
+        stage["metaSchedule"] = meta
+    return stage
+
+
+def _relay_meta_schedule(ctx, target):
+    """MetaSchedule on Relay (v0.10-v0.19 have both tuning systems): the workloads of the
+    TE-to-TIR tasks, keyed by their structural hash as JSONDatabase finds them. None where the
+    build has no MetaSchedule; an error is kept beside the auto_scheduler keys, never instead."""
+    common = ctx["common"]
+    try:
+        from tvm.meta_schedule import relay_integration
+    except ImportError:
+        return None
+    # v0.10 names it extract_task_from_relay; v0.11 renamed it extract_tasks.
+    extract = getattr(relay_integration, "extract_tasks", None) or getattr(relay_integration, "extract_task_from_relay", None)
+    if extract is None:
+        return None
+    shash, shash_name = common.structural("structural_hash")
+    t0 = time.time()
+    try:
+        tasks = extract(ctx["mod"], target, ctx["params"])
+    except Exception as e:  # noqa: BLE001 - the extraction's own error is the finding
+        return {"module": "tvm.meta_schedule", "error": common.error_record(e)}
+    out = _meta_schedule_tasks(tasks, shash)
+    ctx["timings"]["hash_keys.meta_schedule"] = round(time.time() - t0, 3)
+    return {"module": "tvm.meta_schedule", "hashFunction": shash_name, "tasks": out}
+
+
+def _meta_schedule_tasks(tasks, shash):
+    out = []
+    for task in tasks:
+        workload = task.dispatched[0] if len(task.dispatched) else task.mod
+        text = workload.script()
+        out.append(
+            {
+                "key": str(shash(workload)),
+                "shapes": _buffer_signature(text),
+                "name": str(task.task_name),
+                "weight": int(task.weight),
+                "text": text,
+            }
+        )
+    return _sorted_tasks(out)
 
 
 _ANCHOR = re.compile(r"\b(?:qnn\.|nn\.)(?:conv2d|conv2d_transpose|dense|batch_matmul)\(")
@@ -99,20 +145,7 @@ def _relax_tasks(ctx):
     target = ctx["common"].make_target(ctx["target"])
     fused = common.relax_fused(ctx)
     tasks = ms.relax_integration.extract_tasks(fused, target)
-    out = []
-    for task in tasks:
-        workload = task.dispatched[0] if len(task.dispatched) else task.mod
-        text = workload.script()
-        out.append(
-            {
-                "key": str(shash(workload)),
-                "shapes": _buffer_signature(text),
-                "name": str(task.task_name),
-                "weight": int(task.weight),
-                "text": text,
-            }
-        )
-    return {"kind": "meta_schedule", "module": ms_name, "hashFunction": shash_name, "tasks": _sorted_tasks(out)}
+    return {"kind": "meta_schedule", "module": ms_name, "hashFunction": shash_name, "tasks": _meta_schedule_tasks(tasks, shash)}
 
 
 def collect(ctx):

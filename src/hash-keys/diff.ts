@@ -3,7 +3,8 @@ import type { HashKeysStage, HashKeyTask } from '../probe/snapshot.js';
 import { finding, type Finding } from '../rules/types.js';
 import { unifiedDiff } from '../util/text-diff.js';
 import { matchTasks } from './match.js';
-import { taskAdded, taskKeyChanged, taskKeyChangedSameText, taskRemoved, taskWeightChanged } from './rules.js';
+import { hashKeysFailed, taskAdded, taskKeyChanged, taskKeyChangedSameText, taskRemoved, taskWeightChanged } from './rules.js';
+import { skip } from '../concerns/skips.js';
 
 export interface KeyStats {
   baselineTasks: number;
@@ -14,6 +15,8 @@ export interface KeyStats {
   share: number;
   /** The same share weighted by task weight: how much of the tuned work still applies. */
   weightedShare: number;
+  /** Relay era, where both sides extracted MetaSchedule tasks too: the same figures for those keys. */
+  metaSchedule?: KeyStats;
 }
 
 export interface HashKeyDiff extends ConcernDiff {
@@ -70,3 +73,25 @@ export function diffHashKeys(base: HashKeysStage, cand: HashKeysStage, ctx: Pick
 }
 
 const taskArgs = (t: HashKeyTask) => ({ key: t.key, shapes: JSON.stringify(t.shapes), weight: t.weight });
+
+/**
+ * The Relay era's second tuning system: MetaSchedule keys beside the auto_scheduler ones. Compared
+ * where the baseline has them; findings name the task `meta_schedule:<task>`. Undefined when the
+ * baseline extracted none (a baseline made before they were collected, or a failed extraction).
+ */
+export function diffRelayMetaSchedule(base: HashKeysStage, cand: HashKeysStage, ctx: Pick<CompareContext, 'model' | 'target' | 'baseline' | 'candidate'>): (ConcernDiff & { stats?: KeyStats }) | undefined {
+  const b = base.metaSchedule;
+  const c = cand.metaSchedule;
+  if (!b?.tasks) return undefined;
+  const where = { model: ctx.model, target: ctx.target, subject: 'meta_schedule' };
+  if (!c) {
+    const reason = 'the candidate extracted none (no tvm.meta_schedule.relay_integration, or a snapshot made without them)';
+    return { findings: [], skipped: [skip('not-available', { what: 'MetaSchedule keys on Relay', reason, side: 'candidate' })] };
+  }
+  if (!c.tasks) {
+    const error = `MetaSchedule: ${c.error?.message ?? 'no tasks'}`;
+    return { findings: [finding(hashKeysFailed, { ...where, args: { error } })], skipped: [] };
+  }
+  const named = (tasks: HashKeyTask[]) => tasks.map((t) => ({ ...t, name: `meta_schedule:${t.name}` }));
+  return diffHashKeys({ ...b, status: 'ok', kind: 'meta_schedule', tasks: named(b.tasks) }, { ...c, status: 'ok', kind: 'meta_schedule', tasks: named(c.tasks) }, ctx);
+}

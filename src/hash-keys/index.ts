@@ -2,8 +2,14 @@ import type { Concern } from '../concerns/types.js';
 import { tuningSystemOf } from '../env/capabilities.js';
 import type { HashKeysStage } from '../probe/snapshot.js';
 import { finding } from '../rules/types.js';
-import { diffHashKeys } from './diff.js';
+import { diffHashKeys, diffRelayMetaSchedule, type KeyStats } from './diff.js';
 import { autoSchedulerRecordsUnusable, HASH_KEY_RULES, hashKeysFailed, metaScheduleRecordsUnusable } from './rules.js';
+
+/** Relay era: MetaSchedule's keys beside auto_scheduler's, as survived/baseline tasks. */
+const metaScheduleCell = (v: unknown): string => {
+  const s = v as KeyStats | undefined;
+  return s ? `${s.survived}/${s.baselineTasks}` : '-';
+};
 
 /** The keys tuning records are looked up by: auto_scheduler workload keys or MetaSchedule structural hashes. */
 export const hashKeys: Concern<HashKeysStage> = {
@@ -17,7 +23,13 @@ export const hashKeys: Concern<HashKeysStage> = {
   wanted: () => true,
   failedRule: hashKeysFailed,
   // Tasks of different tuning systems cannot be paired; `overall` reports them once for the run.
-  diff: (base, cand, ctx) => (base.kind !== cand.kind ? { findings: [], skipped: [] } : diffHashKeys(base, cand, ctx)),
+  diff: (base, cand, ctx) => {
+    const primary = base.kind !== cand.kind ? { findings: [], skipped: [] } : diffHashKeys(base, cand, ctx);
+    const meta = base.kind === 'auto_scheduler' && cand.kind === 'auto_scheduler' ? diffRelayMetaSchedule(base, cand, ctx) : undefined;
+    if (!meta) return primary;
+    const stats = 'stats' in primary ? { ...primary.stats, ...(meta.stats ? { metaSchedule: meta.stats } : {}) } : undefined;
+    return { findings: [...primary.findings, ...meta.findings], skipped: [...primary.skipped, ...meta.skipped], ...(stats ? { stats } : {}) };
+  },
   overall(pairs, sides) {
     const baseline = tuningSystemOf(sides.baseline);
     const candidate = tuningSystemOf(sides.candidate);
@@ -43,6 +55,7 @@ export const hashKeys: Concern<HashKeysStage> = {
       { key: 'survived', title: 'survived', markdown: 'keys unchanged', format: 'count' },
       { key: 'share', title: 'share', markdown: 'share', format: 'percent', width: 6 },
       { key: 'weightedShare', title: 'weighted', markdown: 'weighted', format: 'percent' },
+      { key: 'metaSchedule', title: 'MetaSchedule', markdown: 'MetaSchedule keys unchanged', format: metaScheduleCell, optional: true },
     ],
   },
   rules: HASH_KEY_RULES,

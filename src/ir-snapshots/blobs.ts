@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { BlobSource } from '../concerns/types.js';
 import { InputError } from '../errors.js';
-import type { IrFunction, Snapshot } from '../probe/snapshot.js';
+import type { HashKeyTask, IrFunction, Snapshot } from '../probe/snapshot.js';
 import { sha256 } from '../util/fs.js';
 
 /**
@@ -50,7 +50,7 @@ export const functionText = (f: IrFunction, blobs: BlobSource): string => f.text
 export function dehydrate(snapshot: Snapshot, blobs: Map<string, string>): Snapshot {
   const ir = snapshot.stages.ir;
   const keys = snapshot.stages.hash_keys;
-  if (!ir?.functions && !ir?.modules && !keys?.tasks?.some((t) => t.text !== undefined)) return snapshot;
+  if (!ir?.functions && !ir?.modules && !keys?.tasks) return snapshot;
   const keep = (text: string): string => {
     const sha = sha256(text);
     blobs.set(sha, text);
@@ -64,16 +64,23 @@ export function dehydrate(snapshot: Snapshot, blobs: Map<string, string>): Snaps
       modules: ir.modules?.map(({ json, ...m }) => (typeof json === 'string' ? { ...m, jsonSha: keep(json) } : { ...m, json })),
     };
   }
-  if (keys?.tasks) stages.hash_keys = { ...keys, tasks: keys.tasks.map(({ text, ...t }) => (text === undefined ? t : { ...t, textSha: keep(text) })) as typeof keys.tasks };
+  if (keys?.tasks) {
+    const out = (tasks: HashKeyTask[]) => tasks.map(({ text, ...t }) => (text === undefined ? t : { ...t, textSha: keep(text) })) as HashKeyTask[];
+    const meta = keys.metaSchedule;
+    stages.hash_keys = { ...keys, tasks: out(keys.tasks), ...(meta?.tasks ? { metaSchedule: { ...meta, tasks: out(meta.tasks) } } : {}) };
+  }
   return { ...snapshot, stages };
 }
 
 /** A stored snapshot with its task-key texts read back from the blobs (the key diff reads them all). */
 export function hydrateKeys(snapshot: Snapshot, blobs: BlobSource): Snapshot {
   const keys = snapshot.stages.hash_keys;
-  if (!keys?.tasks?.some((t) => t.textSha !== undefined)) return snapshot;
-  const tasks = keys.tasks.map(({ textSha, ...t }) => (textSha === undefined ? t : { ...t, text: blobs.get(textSha) }));
-  return { ...snapshot, stages: { ...snapshot.stages, hash_keys: { ...keys, tasks } } };
+  const meta = keys?.metaSchedule;
+  const stored = (tasks: HashKeyTask[] | undefined) => tasks?.some((t) => t.textSha !== undefined) ?? false;
+  if (!keys || (!stored(keys.tasks) && !stored(meta?.tasks))) return snapshot;
+  const read = (tasks: HashKeyTask[]) => tasks.map(({ textSha, ...t }) => (textSha === undefined ? t : { ...t, text: blobs.get(textSha) }));
+  const hydrated = { ...keys, tasks: keys.tasks && read(keys.tasks), ...(meta?.tasks ? { metaSchedule: { ...meta, tasks: read(meta.tasks) } } : {}) };
+  return { ...snapshot, stages: { ...snapshot.stages, hash_keys: hydrated } };
 }
 
 /** gzip at a fixed level with no file name or time in the header: the same text gives the same bytes. */

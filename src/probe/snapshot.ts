@@ -42,11 +42,21 @@ export interface HashKeyTask {
 
 export type { TuningSystem };
 
+/** MetaSchedule's keys beside auto_scheduler's in the Relay era (v0.10–v0.19 have both tuning systems). */
+export interface RelayMetaScheduleKeys {
+  module: string;
+  hashFunction?: string;
+  tasks?: HashKeyTask[];
+  /** Extraction failed here: the auto_scheduler keys of the stage still stand. */
+  error?: { type: string; message: string; detail?: string };
+}
+
 export interface HashKeysStage extends StageRecord {
   kind?: TuningSystem;
   module?: string;
   hashFunction?: string;
   tasks?: HashKeyTask[];
+  metaSchedule?: RelayMetaScheduleKeys;
 }
 
 export type IrPhase = 'import' | 'optimized' | 'lowered';

@@ -52,10 +52,11 @@ export function concernTables(models: ModelResult[]): Table[] {
   return CONCERNS.flatMap((concern) => {
     const t = concern.table;
     if (!t) return [];
-    const rows = models
-      .filter((m) => m[t.resultKey] !== undefined)
-      .map((m) => ({ model: m.model, target: m.target, values: t.columns.map((c) => cell(c, m[t.resultKey] as Record<string, unknown>)) }));
-    return rows.length ? [{ title: t.title, columns: t.columns, rows }] : [];
+    const results = models.filter((m) => m[t.resultKey] !== undefined);
+    const statsOf = (m: ModelResult) => m[t.resultKey] as Record<string, unknown>;
+    const columns = t.columns.filter((c) => !c.optional || results.some((m) => statsOf(m)[c.key] !== undefined));
+    const rows = results.map((m) => ({ model: m.model, target: m.target, values: columns.map((c) => cell(c, statsOf(m))) }));
+    return rows.length ? [{ title: t.title, columns, rows }] : [];
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffHashKeys } from '../../src/hash-keys/diff.js';
+import { hashKeys } from '../../src/hash-keys/index.js';
 import { baseName, matchTasks } from '../../src/hash-keys/match.js';
 import { compareContext, snapshot } from '../helpers/fixtures.js';
 
@@ -73,5 +74,51 @@ describe('matchTasks on real tasks', () => {
     expect(d.stats).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 5 });
     expect(d.stats.share).toBeCloseTo(5 / 23, 4);
     expect(d.stats.weightedShare).toBeLessThan(d.stats.share);
+  });
+});
+
+describe('MetaSchedule keys of the Relay era (v0.19 has both tuning systems)', () => {
+  const plain = snapshot('v0.19.0-keys', 'squeezenet').stages.hash_keys!;
+  const patched = snapshot('v0.19.0-conv2d-index-order', 'squeezenet').stages.hash_keys!;
+  const msCtx = compareContext('v0.19.0-keys', 'v0.19.0-conv2d-index-order', 'squeezenet');
+
+  it('are collected beside the auto_scheduler keys, with their texts', () => {
+    expect(plain.kind).toBe('auto_scheduler');
+    expect(plain.tasks).toHaveLength(23);
+    expect(plain.metaSchedule?.hashFunction).toBe('tvm.ir.structural_hash');
+    expect(plain.metaSchedule?.tasks).toHaveLength(26);
+    for (const t of plain.metaSchedule?.tasks ?? []) expect(t.text).toMatch(/@T\.prim_func/);
+  });
+
+  it('move where a TOPI change moves the TIR: every NCHWc conv2d task, with the TIR diff', () => {
+    const d = hashKeys.diff(plain, patched, msCtx, { baseline: {} as never, candidate: {} as never });
+    const ms = d.findings.filter((f) => f.subject.startsWith('meta_schedule:'));
+    expect(ms).toHaveLength(17);
+    for (const f of ms) {
+      expect(f.rule).toBe('task-key-changed');
+      expect(f.subject).toMatch(/^meta_schedule:fused_nn_contrib_conv2d_NCHWc/);
+      expect(f.evidence?.diff).toMatch(/v_kh \+ v_oh/);
+    }
+    expect(d.findings.filter((f) => !f.subject.startsWith('meta_schedule:'))).toHaveLength(18);
+    expect(d.stats).toMatchObject({ survived: 5, metaSchedule: { baselineTasks: 26, survived: 9 } });
+  });
+
+  it('are silent same-vs-same and absent from the figures where the baseline has none', () => {
+    const same = hashKeys.diff(plain, plain, msCtx, { baseline: {} as never, candidate: {} as never });
+    expect(same.findings).toEqual([]);
+    expect(same.stats).toMatchObject({ metaSchedule: { survived: 26, share: 1 } });
+    const old = hashKeys.diff(snapshot('v0.19.0', 'squeezenet').stages.hash_keys!, patched, ctx, { baseline: {} as never, candidate: {} as never });
+    expect(old.stats).not.toHaveProperty('metaSchedule');
+    expect(old.findings.some((f) => f.subject.startsWith('meta_schedule:'))).toBe(false);
+  });
+
+  it('a candidate whose extraction fails is hash-keys-failed; one with no Relay MetaSchedule is not available, never passed', () => {
+    const failed = { ...patched, metaSchedule: { module: 'tvm.meta_schedule', error: { type: 'TVMError', message: 'boom' } } };
+    const f = hashKeys.diff(plain, failed, msCtx, { baseline: {} as never, candidate: {} as never });
+    expect(f.findings.filter((x) => x.rule === 'hash-keys-failed').map((x) => x.args.error)).toEqual(['MetaSchedule: boom']);
+    const { metaSchedule: _gone, ...without } = patched;
+    const n = hashKeys.diff(plain, without, msCtx, { baseline: {} as never, candidate: {} as never });
+    expect(n.skipped.map((s) => [s.code, s.args.what, s.args.side])).toEqual([['not-available', 'MetaSchedule keys on Relay', 'candidate']]);
+    expect(n.stats).not.toHaveProperty('metaSchedule');
   });
 });
