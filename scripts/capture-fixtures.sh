@@ -18,6 +18,8 @@ done
 # The same model on the plain release: both tuning systems' keys (auto_scheduler and, since the
 # Relay era has it too, MetaSchedule), to diff against the patched trees above.
 node dist/cli.js baseline create --tvm v0.19 --no-ir --target llvm --only squeezenet --name v0.19.0-keys --baselines "$out"
+# 0.27 completes the same "llvm" with another -mtriple (its wheel's LLVM is conda's): target-default-changed.
+node dist/cli.js baseline create --tvm v0.27 --no-ir --target llvm --only squeezenet --name v0.27.0-keys --baselines "$out"
 # IR snapshots (--ir). Baselines of the plain releases, then candidate runs against them stored
 # with their printer-or-IR verdicts (check --save-candidate-as): that is what a unit test can read
 # without running TVM. ds_cnn_s_f32 is small enough for its save_json to be kept (see collect.py).

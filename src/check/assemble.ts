@@ -43,7 +43,7 @@ export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: 
   const skipped: Skipped[] = [...notRun];
   const models: ModelResult[] = [];
   const compared: { base: Snapshot; cand: Snapshot }[] = [];
-  const pairs = new Map(CONCERNS.map((c) => [c.id, [] as { base: StageRecord | undefined; cand: StageRecord | undefined }[]]));
+  const pairs = new Map(CONCERNS.map((c) => [c.id, [] as { model: string; target: string; base: StageRecord | undefined; cand: StageRecord | undefined }[]]));
   for (const snapshot of cand.snapshots) {
     const where = { model: snapshot.model.id, target: snapshot.target.id };
     const base = baselineSnapshot(baseline, snapshot);
@@ -64,7 +64,7 @@ export function assembleResult(baseline: Baseline, cand: CandidateSide, corpus: 
     models.push(cmp.model);
     for (const c of CONCERNS) {
       const stage = (s: Snapshot) => (s.stages as Record<string, StageRecord | undefined>)[c.stage];
-      pairs.get(c.id)!.push({ base: stage(base), cand: stage(snapshot) });
+      pairs.get(c.id)!.push({ ...where, base: stage(base), cand: stage(snapshot) });
     }
   }
   for (const c of CONCERNS) if (c.overall) findings.push(...c.overall(pairs.get(c.id)!, { baseline: baseline.manifest.capabilities, candidate: cand.capabilities }));

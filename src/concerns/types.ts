@@ -95,7 +95,7 @@ export interface Concern<S extends StageRecord = StageRecord> {
    */
   diffsPartial?(base: S, cand: S): boolean;
   /** Findings about the whole run, from every model's pair of stages (e.g. a tuning system that is gone). */
-  overall?(pairs: { base: S | undefined; cand: S | undefined }[], sides: { baseline: Capabilities; candidate: Capabilities }): Finding[];
+  overall?(pairs: { model: string; target: string; base: S | undefined; cand: S | undefined }[], sides: { baseline: Capabilities; candidate: Capabilities }): Finding[];
   /**
    * What a stored baseline keeps of the stage (the rest as digests), given the model and the
    * corpus's subsets; the stage as run when absent.

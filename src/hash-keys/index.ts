@@ -1,9 +1,29 @@
 import type { Concern } from '../concerns/types.js';
 import { tuningSystemOf } from '../env/capabilities.js';
+import type { Capabilities } from '../env/fingerprint.js';
 import type { HashKeysStage } from '../probe/snapshot.js';
-import { finding } from '../rules/types.js';
+import { finding, type Finding } from '../rules/types.js';
 import { diffHashKeys, diffRelayMetaSchedule, type KeyStats } from './diff.js';
 import { autoSchedulerRecordsUnusable, HASH_KEY_RULES, hashKeysFailed, metaScheduleRecordsUnusable } from './rules.js';
+import { targetDefaultFindings } from './targets.js';
+
+/** The baseline's tuning system is gone from the candidate: reported once for the run. */
+function tuningSystemGone(pairs: { base: HashKeysStage | undefined; cand: HashKeysStage | undefined }[], sides: { baseline: Capabilities; candidate: Capabilities }): Finding[] {
+  const baseline = tuningSystemOf(sides.baseline);
+  const candidate = tuningSystemOf(sides.candidate);
+  if (!baseline || baseline === candidate) return [];
+  let tasks = 0;
+  let models = 0;
+  for (const { base, cand } of pairs) {
+    if (base?.status !== 'ok' || cand?.status !== 'ok' || base.kind === cand.kind) continue;
+    tasks += base.tasks?.length ?? 0;
+    models += 1;
+  }
+  // Nothing to say when no candidate model got as far as tasks (a candidate that cannot import TVM).
+  if (models === 0 && pairs.every((p) => p.cand?.status !== 'ok')) return [];
+  const rule = baseline === 'auto_scheduler' ? autoSchedulerRecordsUnusable : metaScheduleRecordsUnusable;
+  return [finding(rule, { model: '*', target: '*', subject: baseline, args: { tasks, models, candidateKind: candidate ?? 'no tuning system' } })];
+}
 
 /** Relay era: MetaSchedule's keys beside auto_scheduler's, as survived/baseline tasks. */
 const metaScheduleCell = (v: unknown): string => {
@@ -30,22 +50,10 @@ export const hashKeys: Concern<HashKeysStage> = {
     const stats = 'stats' in primary ? { ...primary.stats, ...(meta.stats ? { metaSchedule: meta.stats } : {}) } : undefined;
     return { findings: [...primary.findings, ...meta.findings], skipped: [...primary.skipped, ...meta.skipped], ...(stats ? { stats } : {}) };
   },
-  overall(pairs, sides) {
-    const baseline = tuningSystemOf(sides.baseline);
-    const candidate = tuningSystemOf(sides.candidate);
-    if (!baseline || baseline === candidate) return [];
-    let tasks = 0;
-    let models = 0;
-    for (const { base, cand } of pairs) {
-      if (base?.status !== 'ok' || cand?.status !== 'ok' || base.kind === cand.kind) continue;
-      tasks += base.tasks?.length ?? 0;
-      models += 1;
-    }
-    // Nothing to say when no candidate model got as far as tasks (a candidate that cannot import TVM).
-    if (models === 0 && pairs.every((p) => p.cand?.status !== 'ok')) return [];
-    const rule = baseline === 'auto_scheduler' ? autoSchedulerRecordsUnusable : metaScheduleRecordsUnusable;
-    return [finding(rule, { model: '*', target: '*', subject: baseline, args: { tasks, models, candidateKind: candidate ?? 'no tuning system' } })];
-  },
+  // The baseline's completed target and keys: the candidate extracts again for that target where its own differs.
+  crossInput: (base) =>
+    base.canonicalTarget ? { kind: base.kind, canonicalTarget: base.canonicalTarget, keys: (base.tasks ?? []).map((t) => t.key) } : undefined,
+  overall: (pairs, sides) => [...targetDefaultFindings(pairs), ...tuningSystemGone(pairs, sides)],
   table: {
     resultKey: 'keys',
     title: { text: 'Tuning-record keys that survived (baseline tasks whose record key is unchanged)', markdown: 'Tuning-record keys' },

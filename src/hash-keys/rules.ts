@@ -84,6 +84,17 @@ export const metaScheduleRecordsUnusable = defineRule({
   upgradeNote: 'MetaSchedule databases are unusable with the candidate: re-tune with {candidateKind} ({models} model × target pairs).',
 });
 
+export const targetDefaultChanged = defineRule({
+  id: 'target-default-changed',
+  concern: 'hash-keys',
+  severity: 'warning',
+  title: 'The same target string means another target',
+  message: 'Target "{subject}" is completed differently by the candidate: {changes}; {effect}',
+  explain:
+    "Each TVM completes a corpus target string with its own defaults (Target.export(): keys, -mtriple, the CUDA arch, thread limits). Where those differ, the same string builds other kernels, and a tuning system that matches records by target may pass them over. The candidate extracts the keys again for the baseline's completed target, so the report says how many moved keys that default explains: measured, not guessed.",
+  upgradeNote: 'Target "{subject}" now means {candidateTarget} (was {baselineTarget}); pin the attributes you rely on in the target string.',
+});
+
 export const HASH_KEY_RULES = [
   taskKeyChanged,
   taskKeyChangedSameText,
@@ -93,4 +104,5 @@ export const HASH_KEY_RULES = [
   hashKeysFailed,
   autoSchedulerRecordsUnusable,
   metaScheduleRecordsUnusable,
+  targetDefaultChanged,
 ];

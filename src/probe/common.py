@@ -123,6 +123,32 @@ def make_target(target):
         return tvm.target.Target(parse_target_string(text))
 
 
+def canonical_target(target):
+    """The target as this TVM completes it (Target.export(): kind, keys and every attribute it
+    filled in, such as -mtriple), as plain JSON with sorted keys: what a corpus target string
+    means in this release, comparable across releases."""
+
+    def plain(v):
+        if isinstance(v, (bool, int, float, str)) or v is None:
+            return v
+        if hasattr(v, "export") and hasattr(v, "kind"):
+            return canonical_target(v)
+        if hasattr(v, "items"):
+            return dict((str(k), plain(x)) for k, x in v.items())
+        if hasattr(v, "__iter__"):
+            return [plain(x) for x in v]
+        if hasattr(v, "__len__") and hasattr(v, "__getitem__"):  # tvm Array before 0.20: no __iter__
+            return [plain(v[i]) for i in range(len(v))]
+        if hasattr(v, "value"):
+            return v.value
+        return str(v)
+
+    out = dict((str(k), plain(v)) for k, v in dict(target.export()).items())
+    if out.get("tag") == "":
+        del out["tag"]
+    return dict(sorted(out.items()))
+
+
 def has_codegen(kind):
     """Whether this build can generate code for a target kind (target.build.<kind> is registered)."""
     import tvm

@@ -51,12 +51,26 @@ export interface RelayMetaScheduleKeys {
   error?: { type: string; message: string; detail?: string };
 }
 
+/** The candidate's keys extracted again for the baseline's completed target, where the two differ. */
+export interface UnderBaselineTarget {
+  measured: boolean;
+  /** Keys the target change itself moves in the candidate (symmetric difference of the two key sets). */
+  moved?: number;
+  /** Baseline keys missing under the candidate's own target that the baseline's target brings back. */
+  recovered?: number;
+  /** Why it was not measured. */
+  reason?: string;
+}
+
 export interface HashKeysStage extends StageRecord {
   kind?: TuningSystem;
   module?: string;
   hashFunction?: string;
   tasks?: HashKeyTask[];
   metaSchedule?: RelayMetaScheduleKeys;
+  /** The corpus target as this TVM completes it (Target.export(): keys, -mtriple, arch …). */
+  canonicalTarget?: Record<string, unknown>;
+  underBaselineTarget?: UnderBaselineTarget;
 }
 
 export type IrPhase = 'import' | 'optimized' | 'lowered';

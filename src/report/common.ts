@@ -32,7 +32,7 @@ export function headline(result: CheckResult): string {
 
 export const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-export const where = (f: Finding): string => (f.model === '*' ? 'all models' : `${f.model}/${f.target}`);
+export const where = (f: Finding): string => (f.model === '*' ? (f.target === '*' ? 'all models' : `all models/${f.target}`) : `${f.model}/${f.target}`);
 
 export interface Table {
   title: { text: string; markdown: string };

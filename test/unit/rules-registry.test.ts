@@ -24,6 +24,8 @@ const FIRES: Record<string, [string, string, string]> = {
   'frontend-import-fails': ['v0.27.0', 'v0.25.0', 'squeezenet'],
   'frontend-import-fixed': ['v0.25.0', 'v0.27.0', 'squeezenet'],
   'auto-scheduler-records-unusable': ['v0.19.0', 'v0.27.0', 'squeezenet'],
+  // v0.19 and 0.27 complete "llvm" with another -mtriple.
+  'target-default-changed': ['v0.19.0-keys', 'v0.27.0-keys', 'squeezenet'],
   'meta-schedule-records-unusable': ['v0.27.0', 'v0.19.0', 'squeezenet'],
   'probe-failed': ['v0.27.0', 'v0.27.0-timeout-1s', 'squeezenet'],
   'ir-graph-changed': ['v0.25.0-ir', 'v0.27.0-ir', 'resnet50'],

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { targetChanges, targetDefaultFindings } from '../../src/hash-keys/targets.js';
+import { snapshot } from '../helpers/fixtures.js';
+
+// v0.19's wheel completes "llvm" with -mtriple=x86_64-unknown-linux-gnu; 0.27's, whose LLVM is conda's, with x86_64-conda-linux-gnu.
+const v19 = snapshot('v0.19.0-keys', 'squeezenet').stages.hash_keys!;
+const v27 = snapshot('v0.27.0-keys', 'squeezenet').stages.hash_keys!;
+
+describe('the corpus target as each TVM completes it', () => {
+  it('is recorded by the probe from Target.export()', () => {
+    expect(v19.canonicalTarget).toEqual({ keys: ['cpu'], kind: 'llvm', mtriple: 'x86_64-unknown-linux-gnu' });
+    expect(v27.canonicalTarget).toEqual({ keys: ['cpu'], kind: 'llvm', mtriple: 'x86_64-conda-linux-gnu' });
+  });
+
+  it('names each attribute that differs, and nothing when they agree', () => {
+    expect(targetChanges(v19.canonicalTarget!, v27.canonicalTarget!)).toEqual(['mtriple: x86_64-unknown-linux-gnu → x86_64-conda-linux-gnu']);
+    expect(targetChanges(v27.canonicalTarget!, { keys: ['cpu'], kind: 'llvm' })).toEqual(['mtriple: x86_64-conda-linux-gnu → (none)']);
+    expect(targetChanges(v19.canonicalTarget!, v19.canonicalTarget!)).toEqual([]);
+  });
+
+  it('is one finding per target, not per model, and says why its effect was not measured', () => {
+    const pairs = ['squeezenet', 'squeezenet'].map((model) => ({ model, target: 'llvm', base: v19, cand: v27 }));
+    const findings = targetDefaultFindings(pairs);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ rule: 'target-default-changed', model: '*', target: 'llvm', severity: 'warning' });
+    expect(findings[0]!.args.effect).toBe('not measured: the tuning systems differ, so no key could come back');
+    expect(targetDefaultFindings([{ model: 'squeezenet', target: 'llvm', base: v19, cand: v19 }])).toEqual([]);
+  });
+
+  it('stays silent where a side has no completed target (a baseline made before it was recorded)', () => {
+    const old = snapshot('v0.19.0', 'squeezenet').stages.hash_keys!;
+    expect(old.canonicalTarget).toBeUndefined();
+    expect(targetDefaultFindings([{ model: 'squeezenet', target: 'llvm', base: old, cand: v27 }])).toEqual([]);
+  });
+});
