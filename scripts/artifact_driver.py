@@ -41,7 +41,14 @@ else:
                  "library": os.path.join(base_dir, "lib.so"), "reference": os.path.join(base_dir, "reference.npz")}
         ctx = {"job": {"model": model}, "era": own.get("era"), "model": model, "target": target, "common": common, "cross": cross,
                "outDir": os.path.dirname(os.path.abspath(sys.argv[4])), "timings": {}}
-        entry = {"cross": art.cross_side(ctx, own)}
+        entry = {"cross": art.cross_side.cross_side(ctx, own)}
+        if (base.get("relayVm") or {}).get("library"):
+            # The Relay VM's library too, as collect() does with ctx["cross"]["relayVm"].
+            vm = dict(cross, executor="relay-vm", library=os.path.join(base_dir, base["relayVm"]["library"]["name"]),
+                      reference=os.path.join(base_dir, base["relayVm"]["reference"]["name"]),
+                      runtimeReads=(own.get("library") or {}).get("blobSymbols"))
+            mine = own.get("relayVm") if (own.get("relayVm") or {}).get("library") else None
+            entry["relayVm"] = {"cross": art.cross_side.cross_side(ctx, mine, vm)}
         sources = [s["name"] for s in (((base.get("c") or {}).get("aot") or {}).get("sources") or [])]
         if sources:
             # What collect() does with ctx["cross"]["c"]: the baseline's C against this TVM's headers.

@@ -25,6 +25,8 @@ tensors = _common.load_by_path("artifacts/tensors.py")
 cross_side = _common.load_by_path("artifacts/cross_side.py")
 
 LIBRARY = "lib.so"
+VM_LIBRARY = "relay-vm.so"
+VM_REFERENCE = "reference-relay-vm.npz"
 # A library over this is kept as its digest: with the ONNX corpus's weights bound as constants,
 # vgg19's is hundreds of MB (docs/artifacts.md).
 LIBRARY_CAP_BYTES = 16 * 1024 * 1024
@@ -66,6 +68,46 @@ def _build_relay(ctx, path):
         return [gm.get_output(i).numpy() for i in range(gm.get_num_outputs())]
 
     return "graph", build, export, run
+
+
+def _relay_vm(ctx, out_dir, inputs, graph_outputs):
+    """Relay's other executor (models with dynamic shapes need it): relay.vm.compile, the
+    executable exported as one library (bytecode inside, entry point vm_load_executable), run on
+    the same seeded inputs, and compared with the graph executor's outputs of the same build."""
+    import tvm
+    from tvm import relay
+
+    target = ctx["common"].make_target(ctx["target"])
+    path = os.path.join(out_dir, VM_LIBRARY)
+    t0 = time.time()
+    with tvm.transform.PassContext(opt_level=3):
+        exe = relay.vm.compile(ctx["mod"], target=target, params=ctx["params"])
+    build_s = time.time() - t0
+    t0 = time.time()
+    exe.mod.export_library(path)
+    ctx["timings"].update({"artifacts.relayVm.build": round(build_s, 3), "artifacts.relayVm.export": round(time.time() - t0, 3)})
+    record = {"executor": "relay-vm", "library": dict(name=VM_LIBRARY, **elfsyms.blob_symbols(path)), "files": []}
+    dev, why = ctx["common"].device_for(ctx["target"]["kind"])
+    if dev is None or inputs is None:
+        record.update(ran=False, notRunReason=why or "the graph executor's reference did not run")
+        _keep_library(record, path)
+        return record
+    cross_load = ctx["common"].load_by_path("artifacts/cross_load.py")
+    t0 = time.time()
+    outputs = cross_load.run_relay_vm(exe, dev, inputs)
+    ctx["timings"]["artifacts.relayVm.run"] = round(time.time() - t0, 3)
+    arrays = dict(("input_%d" % i, a) for i, a in enumerate(inputs))
+    arrays.update(("output_%d" % i, a) for i, a in enumerate(outputs))
+    tensors.write_npz(os.path.join(out_dir, VM_REFERENCE), arrays)
+    record["reference"] = {"name": VM_REFERENCE, "seed": tensors.SEED}
+    record["outputs"] = [dict(tensors.describe(a), index=i) for i, a in enumerate(outputs)]
+    record["files"].append({"name": VM_REFERENCE})
+    if len(outputs) == len(graph_outputs):
+        record["matchesGraph"] = [tensors.compare(g, v) for g, v in zip(graph_outputs, outputs)]
+    else:
+        record["matchesGraph"] = [{"within": False, "mismatch": "%d outputs, the graph executor gave %d" % (len(outputs), len(graph_outputs))}]
+    _keep_library(record, path)
+    return record
 
 
 def _build_relax(ctx, path):
@@ -154,12 +196,12 @@ def build_side(ctx):
 def _keep_library(record, path):
     size = os.path.getsize(path)
     if size <= LIBRARY_CAP_BYTES:
-        record["files"].append({"name": LIBRARY})
+        record["files"].append({"name": record["library"]["name"]})
     else:
         # Digests only (the pool adds sha256 and size of every file listed; this one is not). The
         # reference arrays go too: without the library nothing loads them (a candidate's own build
         # is compared with them only beside a cross-load), and the digests and summaries stay.
-        record["files"] = [f for f in record["files"] if f["name"] != REFERENCE]
+        record["files"] = [f for f in record["files"] if f["name"] != (record.get("reference") or {}).get("name", REFERENCE)]
         record["library"]["stored"] = False
         record["library"]["bytes"] = size
         record["library"]["sha256"] = _sha256(path)
@@ -179,13 +221,49 @@ def unavailable(ctx):
     return None
 
 
+def _has_relay_vm():
+    try:
+        from tvm import relay
+
+        return hasattr(relay, "vm") and hasattr(relay.vm, "compile")
+    except ImportError:
+        return False
+
+
+def _relay_vm_side(ctx, graph_outputs):
+    """The Relay VM's record; a failure is kept in it, never instead of the graph library's."""
+    inputs = tensors.seeded_inputs(ctx["model"]["inputs"]) if graph_outputs is not None else None
+    try:
+        return _relay_vm(ctx, ctx["outDir"], inputs, graph_outputs)
+    except Exception as exc:
+        return dict(status="error", executor="relay-vm", files=[], **ctx["common"].error_record(exc))
+
+
+def _cross(ctx, record, own):
+    """The other TVM's libraries (graph or Relax VM, and the Relay VM where it built one) in this
+    runtime, each in its own child process."""
+    cross = ctx.get("cross") or {}
+    vm = record.get("relayVm")
+    vm_cross = cross.get("relayVm") and dict(cross["relayVm"], baseline=cross.get("baseline", ""), timeout=cross.get("timeout"), runtimeReads=cross.get("runtimeReads") or ((own or {}).get("library") or {}).get("blobSymbols"))
+    for sub, into, mine in ((cross, record, own), (vm_cross, vm, vm if own and vm and vm.get("library") else None)):
+        if not sub or not sub.get("library"):
+            continue
+        if into is None:  # this TVM built no Relay VM (another era): the record says what it loaded
+            into = record.setdefault("relayVm", {"executor": "relay-vm"})
+        try:
+            into["cross"] = cross_side.cross_side(ctx, mine, sub)
+        except Exception as exc:
+            # tvm-compat's own failure (a file it was handed is not there): never the library's.
+            into["cross"] = {"toolError": "%s: %s" % (type(exc).__name__, exc)}
+
+
 def collect(ctx):
     kind = ctx["target"]["kind"]
     record = {"era": ctx["era"]}
     if (((ctx["job"] or {}).get("settings") or {}).get("artifacts") or {}).get("reverse"):
-        # A reverse load (src/artifacts/reverse.ts): this is the baseline's TVM, run again to load
-        # the candidate's library; nothing is built.
-        record["cross"] = cross_side.cross_side(ctx, None)
+        # A reverse load (src/check/reverse-loads.ts): this is the baseline's TVM, run again to
+        # load the candidate's libraries; nothing is built.
+        _cross(ctx, record, None)
         return record
     # Target c is the microTVM flow: C + AOT + CRT, and Model Library Format where tvm.micro
     # exists. In the Relay era that is its only artifact; the Relax era has neither, and there
@@ -197,16 +275,15 @@ def collect(ctx):
             record.update(available=False, reason=why)
         else:
             try:
-                own, _ = build_side(ctx)
+                own, outputs = build_side(ctx)
                 record.update(own)
             except Exception as exc:
+                own, outputs = None, None
                 record.update(status="error", **ctx["common"].error_record(exc))
-        if ctx.get("cross") and ctx["cross"].get("library"):
-            try:
-                record["cross"] = cross_side.cross_side(ctx, own)
-            except Exception as exc:
-                # tvm-compat's own failure (a file it was handed is not there): never the library's.
-                record["cross"] = {"toolError": "%s: %s" % (type(exc).__name__, exc)}
+            if own is not None and ctx["era"] == "relay" and _has_relay_vm():
+                record["relayVm"] = _relay_vm_side(ctx, outputs)
+                record["files"].extend(record["relayVm"].pop("files"))
+        _cross(ctx, record, own)
     if kind == "c" or ((ctx["job"] or {}).get("artifacts") or {}).get("c"):
         c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
         record["c"] = c_aot.collect(ctx, (ctx.get("cross") or {}).get("c"))

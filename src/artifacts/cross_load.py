@@ -10,7 +10,8 @@ import os
 import sys
 import time
 
-ENTRY_POINTS = {"graph": "default", "vm": "vm_load_executable"}
+# The Relay VM's executable (exported with its bytecode inside) and the Relax VM's share the name.
+ENTRY_POINTS = {"graph": "default", "vm": "vm_load_executable", "relay-vm": "vm_load_executable"}
 
 
 def mark(key, value):
@@ -80,6 +81,16 @@ def run_vm(lib, dev, arrays):
     return flatten(vm["main"](*[to_device(a, dev) for a in arrays]))
 
 
+def run_relay_vm(exe, dev, arrays):
+    """A Relay VM executable (relay.vm.compile's, or a loaded library wrapped as one) on the inputs."""
+    from tvm.runtime import vm as runtime_vm
+
+    if not isinstance(exe, runtime_vm.Executable):
+        exe = runtime_vm.Executable(exe)
+    machine = runtime_vm.VirtualMachine(exe, dev)
+    return flatten(machine.invoke("main", *[to_device(a, dev) for a in arrays]))
+
+
 def main():
     req = json.loads(sys.stdin.read())
     sys.path.insert(0, req["src"])
@@ -103,7 +114,7 @@ def main():
         mark("imports", sorted(type_key(m) or "?" for m in lib.imported_modules))
     except Exception:
         mark("imports", [])
-    present = sorted(e for e in ENTRY_POINTS.values() if has_function(lib, e))
+    present = sorted(set(e for e in ENTRY_POINTS.values() if has_function(lib, e)))
     mark("entryPoints", present)
     executor = req["executor"]
     if ENTRY_POINTS[executor] not in present:
@@ -123,6 +134,8 @@ def main():
     t0 = time.time()
     if executor == "graph":
         outputs = run_graph(lib, dev, req["inputNames"], inputs)
+    elif executor == "relay-vm":
+        outputs = run_relay_vm(lib, dev, inputs)
     else:
         outputs = run_vm(lib, dev, inputs)
     mark("runSeconds", round(time.time() - t0, 3))

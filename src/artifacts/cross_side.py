@@ -66,9 +66,10 @@ def compare_references(base_path, own_path):
     return out
 
 
-def cross_side(ctx, own):
-    """The baseline's library in this runtime, on the baseline's reference inputs."""
-    cross = ctx["cross"]
+def cross_side(ctx, own, cross=None):
+    """The other TVM's library (ctx["cross"], or the part of it given) in this runtime, on that
+    TVM's reference inputs; `own` is this TVM's record of the same executor, if it built one."""
+    cross = cross or ctx["cross"]
     request = {
         "library": cross["library"],
         "reference": cross["reference"],
@@ -99,7 +100,8 @@ def cross_side(ctx, own):
         "typeKey": marks.get("typeKey"),
         "imports": marks.get("imports"),
     }
-    ctx["timings"].update({"artifacts.cross": seconds, "artifacts.cross.load": marks.get("loadSeconds"), "artifacts.cross.run": marks.get("runSeconds")})
+    step = "artifacts.cross" if cross["executor"] != "relay-vm" else "artifacts.relayVm.cross"
+    ctx["timings"].update({step: seconds, step + ".load": marks.get("loadSeconds"), step + ".run": marks.get("runSeconds")})
     try:
         result["library"] = elfsyms.blob_symbols(cross["library"])
     except Exception as exc:
@@ -118,7 +120,7 @@ def cross_side(ctx, own):
         if finite:
             result["maxAbs"] = max(finite)
             result["maxRel"] = max(o["maxRel"] for o in marks["outputs"] if "maxRel" in o)
-    own_ref = os.path.join(ctx["outDir"], REFERENCE)
+    own_ref = os.path.join(ctx["outDir"], ((own or {}).get("reference") or {}).get("name", REFERENCE))
     if own and os.path.exists(own_ref):
         result["ownVsBaseline"] = compare_references(cross["reference"], own_ref)
     if hung:

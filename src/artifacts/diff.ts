@@ -2,6 +2,7 @@ import { skip, type Skip } from '../concerns/skips.js';
 import type { CompareContext, ConcernDiff } from '../concerns/types.js';
 import type { Finding, RuleDefinition } from '../rules/types.js';
 import {
+  artifactsFailed,
   buildOutputsChanged,
   cAotNoLongerAvailable,
   codegenNotInBuild,
@@ -14,7 +15,7 @@ import {
   libraryRunFails,
 } from './rules.js';
 
-import { fileOf, type ArtifactsStage, type CrossLoad } from './stage.js';
+import { fileOf, type ArtifactsStage, type CrossLoad, type RelayVm } from './stage.js';
 
 /**
  * The 2x2 matrix of one model and target, compiler x runtime, as text cells:
@@ -30,6 +31,8 @@ export interface ArtifactStats {
   maxAbs?: number;
   /** Both sides' C/AOT flow, e.g. "2/2 → n/a". */
   c?: string;
+  /** Relay era: the same four cells for the Relay VM's library, in one. */
+  relayVm?: string;
 }
 
 const g = (x: number | undefined): string => (x === undefined ? '?' : String(Number(x.toPrecision(3))));
@@ -54,6 +57,25 @@ function crossCell(base: ArtifactsStage, x: CrossLoad | undefined, degenerate: b
   if (!x.runs) return `loads, does not run: ${x.error ?? 'unknown'}`;
   if (degenerate) return `runs, max abs ${g(x.maxAbs)} (outputs do not depend on the input: not evidence)`;
   return `runs, max abs ${g(x.maxAbs)}${x.within === false ? ' (outside tolerance)' : ''}`;
+}
+
+/** A side's own Relay VM build and run, checked against its graph executor. */
+function vmOwnCell(v: RelayVm | undefined): string {
+  if (!v?.library) return v?.status === 'error' ? `fails: ${v.message ?? '?'}` : 'none';
+  if (v.ran === false) return `built, not run: ${v.notRunReason ?? '?'}`;
+  const off = (v.matchesGraph ?? []).filter((c) => !c.within);
+  return off.length ? `runs, differs from the graph executor (${off.map((c) => c.mismatch ?? `max abs ${g(c.maxAbs)}`).join('; ')})` : 'runs, = graph executor';
+}
+
+/** The four compiler × runtime cells of the Relay VM's library, as one. */
+function relayVmCell(base: ArtifactsStage, cand: ArtifactsStage, x: CrossLoad | undefined, r: CrossLoad | undefined, degenerate: boolean): string {
+  const b = base.relayVm;
+  const c = cand.relayVm;
+  const baseLib = { ...base, library: b?.library, ran: b?.ran } as ArtifactsStage;
+  const candLib = { ...cand, library: c?.library, ran: c?.ran } as ArtifactsStage;
+  const onCand = b?.library ? crossCell(baseLib, x, degenerate) : 'no baseline Relay VM';
+  const onBase = c?.library ? (r ? crossCell(candLib, r, Boolean(cand.degenerate), 'candidate') : 'not run: no baseline runtime ran (compat diff)') : 'no candidate Relay VM';
+  return `base: ${vmOwnCell(b)}; cand: ${vmOwnCell(c)}; base VM/cand rt: ${onCand}; cand VM/base rt: ${onBase}`;
 }
 
 function cCell(s: ArtifactsStage): string {
@@ -83,6 +105,49 @@ function reverseFailure(r: CrossLoad, degenerate: boolean): string | undefined {
   return undefined;
 }
 
+/** A library of the baseline (graph / Relax VM, or the Relay VM's) as the candidate's runtime loaded it: findings and skips. */
+function forwardLoad(
+  lib: { library?: ArtifactsStage['library']; ran?: false; notRunReason?: string; stored: boolean },
+  x: CrossLoad | undefined,
+  degenerate: boolean,
+  subject: string,
+  noun: string,
+  addFinding: (rule: RuleDefinition, subject: string, args: Finding['args']) => void,
+  skipped: Skip[],
+): void {
+  const library = subject === 'relay-vm' ? 'Relay VM library' : 'library';
+  const add = (rule: RuleDefinition, subject: string, args: Finding['args']) => addFinding(rule, subject, { ...args, library });
+  if (!lib.library) {
+    // Nothing of the baseline to load: no library for this target (C flow only, or not available).
+  } else if (lib.ran === false) {
+    skipped.push(skip('not-available', { what: `running ${noun}`, reason: lib.notRunReason ?? '?', side: 'baseline' }));
+  } else if (x?.toolError) {
+    skipped.push(skip('cross-check-failed', { what: noun, error: x.toolError }));
+  } else if (x?.loads && x.noDevice) {
+    skipped.push(skip('no-device', { what: noun, reason: x.noDevice }));
+  } else if (!x) {
+    const stored = Boolean(lib.stored);
+    skipped.push(
+      stored
+        ? skip('not-tried', { what: `loading ${noun} in the candidate runtime`, reason: 'no candidate TVM ran' })
+        : skip('not-stored', { what: noun, reason: `kept as its digest only: ${lib.library?.reason ?? 'no reason recorded'}` }),
+    );
+  } else if (!x.loads) {
+    add(libraryNoLongerLoads, subject, { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });
+  } else if (x.entryPointMissing) {
+    add(libraryEntryPointMissing, subject, {
+      entryPoint: x.entryPointMissing,
+      typeKey: x.typeKey ?? '?',
+      blobSymbols: list(x.library?.blobSymbols),
+      runtimeReads: list(x.runtimeReads),
+    });
+  } else if (!x.runs) {
+    add(libraryRunFails, subject, { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });
+  } else if (x.within === false && !degenerate) {
+    add(libraryOutputsDiffer, subject === 'library' ? 'outputs' : `${subject} outputs`, { maxAbs: x.maxAbs ?? -1, maxRel: x.maxRel ?? -1 });
+  }
+}
+
 /** How the artifacts of two ok stages differ. */
 export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: CompareContext): ConcernDiff & { stats: ArtifactStats } {
   const findings: Finding[] = [];
@@ -100,43 +165,26 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     if (base.library) add(codegenNotInBuild, 'library', { reason: cand.reason ?? '?' });
     else skipped.push(skip('not-available', side('candidate', cand)));
   }
-  if (!base.library) {
-    // Nothing of the baseline to load: no library for this target (C flow only, or not available).
-  } else if (base.ran === false) {
-    skipped.push(skip('not-available', { what: "running the baseline's library", reason: base.notRunReason ?? '?', side: 'baseline' }));
-  } else if (x?.toolError) {
-    skipped.push(skip('cross-check-failed', { what: "the baseline's library", error: x.toolError }));
-  } else if (x?.loads && x.noDevice) {
-    skipped.push(skip('no-device', { what: "the baseline's library", reason: x.noDevice }));
-  } else if (!x) {
-    const stored = Boolean(fileOf(base, base.library?.name)?.sha256);
-    skipped.push(
-      stored
-        ? skip('not-tried', { what: "loading the baseline's library in the candidate runtime", reason: 'no candidate TVM ran' })
-        : skip('not-stored', { what: "the baseline's library", reason: `kept as its digest only: ${base.library?.reason ?? 'no reason recorded'}` }),
-    );
-  } else if (!x.loads) {
-    add(libraryNoLongerLoads, 'library', { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });
-  } else if (x.entryPointMissing) {
-    add(libraryEntryPointMissing, 'library', {
-      entryPoint: x.entryPointMissing,
-      typeKey: x.typeKey ?? '?',
-      blobSymbols: list(x.library?.blobSymbols),
-      runtimeReads: list(x.runtimeReads),
-    });
-  } else if (!x.runs) {
-    add(libraryRunFails, 'library', { error: x.error ?? 'unknown', ...(x.crash ? { crash: x.crash } : {}) });
-  } else if (x.within === false && !degenerate) {
-    add(libraryOutputsDiffer, 'outputs', { maxAbs: x.maxAbs ?? -1, maxRel: x.maxRel ?? -1 });
+  forwardLoad({ ...base, stored: Boolean(fileOf(base, base.library?.name)?.sha256) }, x, degenerate, 'library', "the baseline's library", add, skipped);
+  // Relay era: the same for the Relay VM's library, where the baseline built one.
+  const baseVm = base.relayVm;
+  const xVm = cand.relayVm?.cross && (cand.relayVm.cross.baseline === undefined || cand.relayVm.cross.baseline === ctx.baseline.name) ? cand.relayVm.cross : undefined;
+  if (baseVm?.library) {
+    if (cand.relayVm?.status === 'error' && baseVm.status !== 'error') add(artifactsFailed, 'relay-vm', { error: `Relay VM: ${cand.relayVm.message ?? '?'}` });
+    forwardLoad({ ...baseVm, stored: Boolean(fileOf(base, baseVm.library.name)?.sha256) }, xVm, degenerate, 'relay-vm', "the baseline's Relay VM library", add, skipped);
   }
 
   // The other direction: the candidate's library on the baseline's runtime (a device that keeps
   // its runtime while the compiler is upgraded). Only from a reverse load made against this baseline.
   const r = cand.reverse && cand.reverse.baseline === ctx.baseline.name ? cand.reverse : undefined;
   const reverseWhy = r && !r.unavailable && !r.toolError && !r.noDevice ? reverseFailure(r, Boolean(cand.degenerate)) : undefined;
-  if (reverseWhy) add(libraryNeedsNewRuntime, 'library', { detail: reverseWhy });
+  if (reverseWhy) add(libraryNeedsNewRuntime, 'library', { detail: reverseWhy, library: 'library' });
   // tvm-compat could not run the reverse load (its job crashed): nothing about the library is known.
   if (r?.toolError) skipped.push(skip('cross-check-failed', { what: "the candidate's library on the baseline's runtime", error: r.toolError }));
+  const rVm = cand.relayVm?.reverse && cand.relayVm.reverse.baseline === ctx.baseline.name ? cand.relayVm.reverse : undefined;
+  const reverseVmWhy = rVm && !rVm.unavailable && !rVm.toolError && !rVm.noDevice ? reverseFailure(rVm, Boolean(cand.degenerate)) : undefined;
+  if (reverseVmWhy) add(libraryNeedsNewRuntime, 'relay-vm', { detail: reverseVmWhy, library: 'Relay VM library' });
+  if (rVm?.toolError) skipped.push(skip('cross-check-failed', { what: "the candidate's Relay VM library on the baseline's runtime", error: rVm.toolError }));
 
   const own = x?.ownVsBaseline;
   if (own?.compared && own.within === false && !degenerate) {
@@ -183,6 +231,7 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
     candidateOnBaseline: r ? crossCell(cand, r, Boolean(cand.degenerate), 'candidate') : cand.library ? 'not run: no baseline runtime ran (compat diff)' : 'no candidate library',
     ...(x?.runs && x.maxAbs !== undefined ? { maxAbs: x.maxAbs } : {}),
     ...(base.c || cand.c ? { c: `${cCell(base)} → ${cCell(cand)}${crossC(cand)}` } : {}),
+    ...(base.relayVm || cand.relayVm ? { relayVm: relayVmCell(base, cand, xVm, rVm, degenerate) } : {}),
   };
   return { findings, skipped, stats };
 }

@@ -29,6 +29,7 @@ export const artifacts: Concern<ArtifactsStage> = {
       { key: 'baselineOnCandidate', title: 'base lib/cand rt', markdown: 'baseline lib × candidate runtime', format: text },
       { key: 'candidateOnBaseline', title: 'cand lib/base rt', markdown: 'candidate lib × baseline runtime', format: text },
       { key: 'c', title: 'C/AOT', markdown: 'C/AOT sources compiling (baseline → candidate)', format: text },
+      { key: 'relayVm', title: 'Relay VM', markdown: 'Relay VM library (own runs; baseline × candidate runtime, both ways)', format: text, optional: true },
     ],
   },
   rules: ARTIFACT_RULES,

@@ -27,7 +27,7 @@ export const libraryNoLongerLoads = defineRule({
   concern: 'artifacts',
   severity: 'breaking',
   title: 'Baseline library no longer loads',
-  message: 'The library the baseline built for {model} does not load in the candidate runtime: {error}',
+  message: 'The {library} the baseline built for {model} does not load in the candidate runtime: {error}',
   explain:
     "A library compiled and shipped with the baseline TVM cannot be opened by the candidate's `tvm.runtime.load_module` (an exception, a crash or a hang, measured in a child process). Deployed artifacts must be rebuilt.",
   upgradeNote: 'Rebuild {model} ({target}) with the new TVM: libraries built by the old one do not load ({error}).',
@@ -39,9 +39,9 @@ export const libraryEntryPointMissing = defineRule({
   severity: 'breaking',
   title: 'Baseline library loads without its executable',
   message:
-    'The library the baseline built for {model} loads in the candidate as a bare "{typeKey}" with no "{entryPoint}": it carries {blobSymbols}, the candidate runtime reads {runtimeReads}',
+    'The {library} the baseline built for {model} loads in the candidate as a bare "{typeKey}" with no "{entryPoint}": it carries {blobSymbols}, the candidate runtime reads {runtimeReads}',
   explain:
-    '`load_module` "succeeds" but the executable inside the library is silently dropped: the blob that holds it is exported under a symbol the candidate runtime does not look for (v0.19 `__tvm_dev_mblob`, v0.21 `__tvm_ffi_library_bin`, v0.22+ `__tvm_ffi__library_bin`), so the executor entry point (`default` for the graph executor, `vm_load_executable` for the Relax VM) is missing and the model cannot run.',
+    '`load_module` "succeeds" but the executable inside the library is silently dropped: the blob that holds it is exported under a symbol the candidate runtime does not look for (v0.19 `__tvm_dev_mblob`, v0.21 `__tvm_ffi_library_bin`, v0.22+ `__tvm_ffi__library_bin`), so the executor entry point (`default` for the graph executor, `vm_load_executable` for the Relax VM and for an exported Relay VM executable) is missing and the model cannot run.',
   upgradeNote: 'Rebuild {model} ({target}) with the new TVM: its old library loads but has no "{entryPoint}" entry point.',
 });
 
@@ -50,7 +50,7 @@ export const libraryRunFails = defineRule({
   concern: 'artifacts',
   severity: 'breaking',
   title: 'Baseline library no longer runs',
-  message: 'The library the baseline built for {model} loads in the candidate but fails to run: {error}',
+  message: 'The {library} the baseline built for {model} loads in the candidate but fails to run: {error}',
   explain:
     "The library loads and exposes its entry point, but creating the executor or running it on the baseline's reference inputs fails (an exception, a crash or a hang in the child process). This is the shape of `module.run()` failing after an upgrade.",
   upgradeNote: 'Rebuild {model} ({target}) with the new TVM: its old library fails at run time ({error}).',
@@ -61,7 +61,7 @@ export const libraryOutputsDiffer = defineRule({
   concern: 'artifacts',
   severity: 'breaking',
   title: 'Baseline library computes different outputs',
-  message: 'The library the baseline built for {model} runs in the candidate but its outputs differ (max abs {maxAbs}, max rel {maxRel})',
+  message: 'The {library} the baseline built for {model} runs in the candidate but its outputs differ (max abs {maxAbs}, max rel {maxRel})',
   explain:
     "The same compiled code, on the same seeded inputs, gives outputs outside the dtype's tolerance (float32: atol 1e-5 + rtol 1e-4; int8/uint8: 1) when the candidate's runtime runs it. Only reported for outputs that depend on the input (see `degenerate`).",
   upgradeNote: 'Validate {model} ({target}) after the upgrade: its old library computes different numbers (max abs {maxAbs}).',
@@ -72,7 +72,7 @@ export const libraryNeedsNewRuntime = defineRule({
   concern: 'artifacts',
   severity: 'warning',
   title: "Candidate's library does not run on the baseline's runtime",
-  message: "The library the candidate builds for {model} ({target}) cannot be used by the baseline's runtime: {detail}",
+  message: "The {library} the candidate builds for {model} ({target}) cannot be used by the baseline's runtime: {detail}",
   explain:
     "The other direction of the compiler × runtime matrix: the candidate's library, loaded and run by the baseline's TVM (made again from the spec its baseline records) on the candidate's reference inputs. A device that keeps the old runtime while the compiler is upgraded cannot run the new libraries; runtime and compiler must be upgraded together. A warning: TVM does not promise forward compatibility, but a deployment that relies on it breaks.",
   upgradeNote: "Upgrade the TVM runtime on the devices together with the compiler: {model} ({target}) built by the new TVM does not run on the old runtime ({detail}).",

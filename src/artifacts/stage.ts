@@ -41,10 +41,13 @@ export interface CCompile {
   reason?: string;
 }
 
+/** Relay's graph executor, the Relax VM, or the Relay VM (its executable exported as one library). */
+export type Executor = 'graph' | 'vm' | 'relay-vm';
+
 /** The baseline's library run by the candidate's runtime, in a child process. */
 export interface CrossLoad {
   baseline?: string;
-  executor: 'graph' | 'vm';
+  executor: Executor;
   loads: boolean;
   runs: boolean;
   typeKey?: string | null;
@@ -78,7 +81,7 @@ export interface ArtifactsStage extends StageRecord {
   /** false: built, not run (no device of the target's kind); no reference is stored. */
   ran?: false;
   notRunReason?: string;
-  executor?: 'graph' | 'vm';
+  executor?: Executor;
   /** `stored: false`: kept as its digest only (over the cap on stored libraries, collect.py), with the reason. */
   library?: { name: string; blobSymbols: string[]; stored?: false; bytes?: number; sha256?: string; reason?: string };
   reference?: { name: string; seed: number };
@@ -90,6 +93,12 @@ export interface ArtifactsStage extends StageRecord {
   cross?: CrossLoad;
   /** The candidate's library run by the baseline's runtime (src/check/reverse-loads.ts); `baseline` names it. */
   reverse?: CrossLoad;
+  /**
+   * Relay era: the model built for the Relay VM too, run on the same inputs and compared with the
+   * graph executor's outputs (`matchesGraph`); its files are in the stage's `files`. In a
+   * candidate of another era it holds only the cross-load of the baseline's.
+   */
+  relayVm?: RelayVm;
   c?: {
     aot?: { available: boolean; reason?: string; builds?: boolean; sources?: CCompile[]; message?: string };
     mlf?: { available: boolean; reason?: string; file?: string; version?: unknown; layout?: string[]; members?: number; sources?: Record<string, CCompile> };
@@ -97,14 +106,31 @@ export interface ArtifactsStage extends StageRecord {
   };
 }
 
+export interface RelayVm {
+  status?: 'error';
+  type?: string;
+  message?: string;
+  executor: 'relay-vm';
+  library?: ArtifactsStage['library'];
+  reference?: { name: string; seed: number };
+  outputs?: TensorDigest[];
+  ran?: false;
+  notRunReason?: string;
+  matchesGraph?: Comparison[];
+  cross?: CrossLoad;
+  reverse?: CrossLoad;
+}
+
 /** What the candidate's probe gets in ctx["cross"] (src/artifacts/collect.py cross_side). */
 export interface ArtifactsCrossInput {
   baseline: string;
   tvmVersion: string;
-  executor?: 'graph' | 'vm';
+  executor?: Executor;
   library?: string;
   reference?: string;
   c?: { sources: string[] };
+  /** The Relay VM library and its reference, where the side built one. */
+  relayVm?: { executor: 'relay-vm'; library: string; reference: string };
   /** A reverse load: the blob symbol the loading runtime's own libraries carry (its stored record says). */
   runtimeReads?: string[];
 }
@@ -123,12 +149,28 @@ export function storedArtifacts(stage: ArtifactsStage, model: string, subsets: R
   if (stage.status !== 'ok' || !stage.library || stage.library.stored === false || !stage.degenerate || subsets.ci?.includes(model)) return stage;
   const lib = fileOf(stage, stage.library.name);
   if (!lib?.sha256) return stage;
+  const reason = 'its outputs do not depend on the input and it is not in the ci subset: kept as its digest';
   const drop = new Set([stage.library.name, stage.reference?.name]);
+  const vm = stage.relayVm;
+  const vmLib = fileOf(stage, vm?.library?.name);
+  if (vm?.library && vmLib?.sha256) [vm.library.name, vm.reference?.name].forEach((n) => drop.add(n));
   return {
     ...stage,
-    library: { ...stage.library, stored: false, bytes: lib.bytes, sha256: lib.sha256, reason: 'its outputs do not depend on the input and it is not in the ci subset: kept as its digest' },
+    library: { ...stage.library, stored: false, bytes: lib.bytes, sha256: lib.sha256, reason },
+    ...(vm?.library && vmLib?.sha256 ? { relayVm: { ...vm, library: { ...vm.library, stored: false, bytes: vmLib.bytes, sha256: vmLib.sha256, reason } } } : {}),
     files: (stage.files ?? []).filter((f) => !drop.has(f.name)),
   };
+}
+
+/** A Relay VM library and reference to load on the other side, as local paths; undefined when not stored. */
+function relayVmInput(stage: ArtifactsStage, path: (f: StageFile & { sha256: string }) => string | undefined): ArtifactsCrossInput['relayVm'] {
+  const vm = stage.relayVm;
+  const lib = fileOf(stage, vm?.library?.name);
+  const ref = fileOf(stage, vm?.reference?.name);
+  if (!vm || vm.status === 'error' || !lib?.sha256 || !ref?.sha256) return undefined;
+  const library = path(lib as StageFile & { sha256: string });
+  const reference = path(ref as StageFile & { sha256: string });
+  return library && reference ? { executor: 'relay-vm', library, reference } : undefined;
 }
 
 /** The baseline's library, reference and C sources as local paths; undefined when it stored no library (digests only). */
@@ -137,12 +179,14 @@ export function artifactsCrossInput(base: ArtifactsStage, baseline: { name: stri
   const ref = fileOf(base, base.reference?.name);
   const sources = (base.c?.aot?.sources ?? []).map((s) => fileOf(base, s.name)).filter((f): f is StageFile & { sha256: string } => Boolean(f?.sha256));
   const runnable = base.executor && lib?.sha256 && ref?.sha256;
-  if (!runnable && !sources.length) return undefined;
+  const relayVm = relayVmInput(base, (f) => files.path(f));
+  if (!runnable && !sources.length && !relayVm) return undefined;
   return {
     baseline: baseline.name,
     tvmVersion: baseline.tvmVersion,
     ...(runnable ? { executor: base.executor, library: files.path({ sha256: lib.sha256!, name: lib.name }), reference: files.path({ sha256: ref.sha256!, name: ref.name }) } : {}),
     ...(sources.length ? { c: { sources: sources.map((f) => files.path(f)) } } : {}),
+    ...(relayVm ? { relayVm } : {}),
   };
 }
 
@@ -155,6 +199,7 @@ export function reverseCrossInput(cand: ArtifactsStage | undefined, files: Map<s
   const lib = files.get(fileOf(cand, cand.library?.name)?.sha256 ?? '');
   const ref = files.get(fileOf(cand, cand.reference?.name)?.sha256 ?? '');
   if (!lib || !ref) return undefined;
+  const relayVm = relayVmInput(cand, (f) => files.get(f.sha256));
   return {
     baseline: candidate,
     tvmVersion: '',
@@ -162,5 +207,6 @@ export function reverseCrossInput(cand: ArtifactsStage | undefined, files: Map<s
     library: lib,
     reference: ref,
     ...(base?.library?.blobSymbols ? { runtimeReads: base.library.blobSymbols } : {}),
+    ...(relayVm ? { relayVm } : {}),
   };
 }

@@ -23,7 +23,8 @@ export interface ReverseOptions {
 }
 
 /** Each candidate run's reverse load, by model and target; or why the baseline's runtime could not run here. */
-export type ReverseLoads = { loads: Map<string, CrossLoad> } | { unavailable: string };
+/** Per model and target: the reverse load of the candidate's library, and of its Relay VM library where it built one. */
+export type ReverseLoads = { loads: Map<string, CrossLoad & { relayVm?: CrossLoad }> } | { unavailable: string };
 
 export async function reverseLoads(baseline: Baseline, candidateLabel: string, runs: ProbeRun[], corpus: Corpus, opts: ReverseOptions): Promise<ReverseLoads> {
   const name = baseline.manifest.name;
@@ -60,7 +61,8 @@ export async function reverseLoads(baseline: Baseline, candidateLabel: string, r
       const stage = r.snapshot.stages.artifacts as ArtifactsStage | undefined;
       const key = snapshotKey(r.snapshot.model.id, r.snapshot.target.id);
       // A crash of the job itself (not of the load, which runs in a child of it) says nothing about the library.
-      loads.set(key, stage?.status === 'ok' && stage.cross ? { ...stage.cross, baseline: name } : { executor: 'vm', loads: false, runs: false, baseline: name, toolError: stage?.message ?? stage?.status ?? 'no record' });
+      const vm = stage?.status === 'ok' && stage.relayVm?.cross ? { relayVm: { ...stage.relayVm.cross, baseline: name } } : {};
+      loads.set(key, stage?.status === 'ok' && stage.cross ? { ...stage.cross, baseline: name, ...vm } : { executor: 'vm', loads: false, runs: false, baseline: name, toolError: stage?.message ?? stage?.status ?? 'no record' });
     }
     return { loads };
   } finally {
@@ -73,10 +75,16 @@ export function attachReverse(runs: ProbeRun[], result: ReverseLoads, baseline: 
   for (const run of runs) {
     const stage = run.snapshot.stages.artifacts as ArtifactsStage | undefined;
     if (!stage || stage.status !== 'ok' || !stage.library) continue;
-    if ('unavailable' in result) stage.reverse = { baseline, executor: stage.executor ?? 'vm', loads: false, runs: false, unavailable: result.unavailable };
-    else {
+    if ('unavailable' in result) {
+      stage.reverse = { baseline, executor: stage.executor ?? 'vm', loads: false, runs: false, unavailable: result.unavailable };
+      if (stage.relayVm?.library) stage.relayVm.reverse = { baseline, executor: 'relay-vm', loads: false, runs: false, unavailable: result.unavailable };
+    } else {
       const x = result.loads.get(snapshotKey(run.snapshot.model.id, run.snapshot.target.id));
-      if (x) stage.reverse = x;
+      if (x) {
+        const { relayVm, ...main } = x;
+        stage.reverse = main;
+        if (relayVm && stage.relayVm) stage.relayVm.reverse = relayVm;
+      }
     }
   }
 }

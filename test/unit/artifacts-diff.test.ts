@@ -27,7 +27,7 @@ const read = (p: string): unknown => JSON.parse(readFileSync(resolve(FIX, p), 'u
 /** A release's own stage, as the probe records it in a baseline run. */
 const own = (release: string, model: string): ArtifactsStage => ({ status: 'ok', ...(read(`${release}/${model}.json`) as object) });
 
-type CrossFixture = Record<string, { cross: CrossLoad; c?: { cross: Record<string, unknown> } }>;
+type CrossFixture = Record<string, { cross: CrossLoad; c?: { cross: Record<string, unknown> }; relayVm?: { cross: CrossLoad } }>;
 
 /**
  * The candidate's stage in a check against `base`: its own build, the cross-load of the baseline's
@@ -39,7 +39,11 @@ function candidate(release: string, base: string, model: string): ArtifactsStage
   const reverse = (read(`${base}/${model}.cross.json`) as CrossFixture)[release];
   if (!cross || !reverse) throw new Error(`no cross-load between ${base} and ${release} (${model})`);
   const stage = own(release, model);
-  return { ...stage, cross: cross.cross, reverse: { ...reverse.cross, baseline: base }, ...(cross.c ? { c: { ...stage.c, cross: cross.c.cross as never } } : {}) };
+  // The Relay VM's library both ways, where either side built one (v0.19).
+  const vm = cross.relayVm || reverse.relayVm
+    ? { relayVm: { ...(stage.relayVm ?? { executor: 'relay-vm' as const }), ...(cross.relayVm ? { cross: cross.relayVm.cross } : {}), ...(reverse.relayVm ? { reverse: { ...reverse.relayVm.cross, baseline: base } } : {}) } }
+    : {};
+  return { ...stage, cross: cross.cross, reverse: { ...reverse.cross, baseline: base }, ...(cross.c ? { c: { ...stage.c, cross: cross.c.cross as never } } : {}), ...vm };
 }
 
 const ctx = (base: string, cand: string, model: string): CompareContext => ({
@@ -88,7 +92,11 @@ describe('diffArtifacts', () => {
       for (const r of releases) {
         const d = diffArtifacts(own(r, m), own(r, m), ctx(r, r, m));
         expect(d.findings, `${r} ${m}`).toEqual([]);
-        expect(d.skipped.map((s) => s.code)).toEqual(['not-tried']);
+        // v0.19 also built the Relay VM's library: its cross-load was not tried either.
+        expect(d.skipped.map((s) => [s.code, s.args.what])).toEqual([
+          ['not-tried', "loading the baseline's library in the candidate runtime"],
+          ...(r === 'v0.19' ? [['not-tried', "loading the baseline's Relay VM library in the candidate runtime"]] : []),
+        ]);
       }
     }
   });
@@ -101,13 +109,30 @@ describe('diffArtifacts', () => {
         ['c-aot-no-longer-available', 'c/aot'],
         ['c-sources-no-longer-compile', 'c_source_1.c'],
         ['library-entry-point-missing', 'library'],
+        ['library-entry-point-missing', 'relay-vm'],
         ['library-needs-new-runtime', 'library'],
       ]);
-      const f = d.findings.find((x) => x.rule === 'library-entry-point-missing');
+      const f = d.findings.find((x) => x.rule === 'library-entry-point-missing' && x.subject === 'library');
       expect(f?.args).toMatchObject({ entryPoint: 'default', typeKey: 'library', blobSymbols: '__tvm_dev_mblob', runtimeReads: '__tvm_ffi__library_bin' });
       expect(d.findings.find((x) => x.rule === 'build-outputs-changed')?.args.detail).toContain('[1, 12]');
       expect(d.findings.find((x) => x.rule === 'c-sources-no-longer-compile')?.args.error).toContain('tvm/runtime/c_runtime_api.h');
       expect(d.stats.baselineOnCandidate).toBe('loads as a bare "library", no "default"');
+    }
+  });
+
+  it("v0.19 builds the Relay VM too: its exported executable runs and equals the graph executor's outputs", () => {
+    const vm = own('v0.19', 'ds_cnn_s_f32').relayVm;
+    expect(vm).toMatchObject({ executor: 'relay-vm', library: { name: 'relay-vm.so', blobSymbols: ['__tvm_dev_mblob'] }, reference: { name: 'reference-relay-vm.npz' } });
+    expect(vm?.matchesGraph).toEqual([expect.objectContaining({ within: true, maxAbs: 0 })]);
+    for (const r of ['v0.25', 'v0.26', 'v0.27']) expect(own(r, 'ds_cnn_s_f32').relayVm, r).toBeUndefined();
+  });
+
+  it('v0.19 → Relax: the Relay VM library loads as a bare library with no "vm_load_executable", named as the Relay VM\'s', () => {
+    for (const cand of ['v0.25', 'v0.26', 'v0.27']) {
+      const d = diff('v0.19', cand, 'ds_cnn_s_f32');
+      const f = d.findings.find((x) => x.rule === 'library-entry-point-missing' && x.subject === 'relay-vm');
+      expect(f?.args, cand).toMatchObject({ library: 'Relay VM library', entryPoint: 'vm_load_executable', typeKey: 'library', blobSymbols: '__tvm_dev_mblob', runtimeReads: '__tvm_ffi__library_bin' });
+      expect(d.stats.relayVm).toBe('base: runs, = graph executor; cand: none; base VM/cand rt: loads as a bare "library", no "vm_load_executable"; cand VM/base rt: no candidate Relay VM');
     }
   });
 
@@ -196,6 +221,7 @@ describe('artifacts concern', () => {
       library: `/store/${sha('lib.so')}`,
       reference: `/store/${sha('reference.npz')}`,
       c: { sources: [`/store/${sha('c_source_0.c')}`, `/store/${sha('c_source_1.c')}`] },
+      relayVm: { executor: 'relay-vm', library: `/store/${sha('relay-vm.so')}`, reference: `/store/${sha('reference-relay-vm.npz')}` },
     });
   });
 
@@ -233,6 +259,23 @@ describe('what a stored baseline keeps of a library', () => {
     expect(kept.files?.map((f) => f.name)).toEqual([]);
     expect(artifactsCrossInput(kept, { name: 'v0.27.0', tvmVersion: '0.27.0' }, { path: (f) => f.sha256 })).toBeUndefined();
     expect(diffArtifacts(kept, own('v0.27', 'mobilenet_v1_025_f32'), ctx('v0.27', 'v0.27', 'mobilenet_v1_025_f32')).skipped.map((x) => x.code)).toEqual(['not-stored']);
+  });
+
+  it("keeps the Relay VM library by the same policy: a degenerate v0.19 model outside the ci subset keeps both digests, no file", () => {
+    const mobilenet = own('v0.19', 'mobilenet_v1_025_f32');
+    const vmLib = mobilenet.files?.find((f) => f.name === 'relay-vm.so');
+    expect(vmLib?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const kept = storedArtifacts(mobilenet, 'mobilenet_v1_025_f32', { ci: [] });
+    expect(kept.relayVm?.library).toMatchObject({ stored: false, sha256: vmLib?.sha256, bytes: vmLib?.bytes });
+    expect(kept.files?.map((f) => f.name).filter((n) => n.startsWith('lib') || n.includes('relay-vm'))).toEqual([]);
+    const d = diffArtifacts(kept, own('v0.19', 'mobilenet_v1_025_f32'), ctx('v0.19', 'v0.19', 'mobilenet_v1_025_f32'));
+    expect(d.skipped.map((x) => [x.code, x.args.what])).toEqual([
+      ['not-stored', "the baseline's library"],
+      ['not-stored', "the baseline's Relay VM library"],
+    ]);
+    const dsCnn = own('v0.19', 'ds_cnn_s_f32');
+    const input = artifactsCrossInput(dsCnn, { name: 'v0.19.0', tvmVersion: '0.19.0' }, { path: (f) => `/files/${f.sha256}/${f.name}` });
+    expect(input?.relayVm).toEqual({ executor: 'relay-vm', library: expect.stringMatching(/relay-vm\.so$/), reference: expect.stringMatching(/reference-relay-vm\.npz$/) });
   });
 });
 
