@@ -4,7 +4,10 @@
  * (made again from the baseline's spec). ds_cnn_s_f32 on llvm: the model whose outputs depend on
  * its input and weights.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type JsonReport } from '../helpers/cli.js';
 
 type Matrix = { baselineOnBaseline: string; candidateOnCandidate: string; baselineOnCandidate: string; candidateOnBaseline: string; maxAbs?: number };
@@ -52,5 +55,26 @@ describe('compiled libraries, compiler × runtime (ds_cnn_s_f32, llvm)', () => {
     if (notHere.test(cells?.candidateOnBaseline ?? '')) {
       expect(report.skipped).toContainEqual(expect.objectContaining({ check: 'artifacts', code: 'not-available', model: '*' }));
     } else expect(cells?.candidateOnBaseline).toBe('loads as a bare "library", no "vm_load_executable"');
+  });
+});
+
+describe('the Relay VM library (v0.19 ds_cnn_s_f32, llvm)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tvm-compat-relay-vm-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const args = ['--artifacts', '--only', 'ds_cnn_s_f32', '--target', 'llvm', '--no-ir', '--baselines', dir];
+
+  it('runs in its own runtime both ways and equals the graph executor; in 0.27 it is a bare library with no vm_load_executable', async () => {
+    const made = await runCli(['baseline', 'create', '--tvm', 'v0.19', '--name', 'vm', ...args]);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const same = await runCli(['check', '--against', 'vm', '--tvm', 'v0.19', ...args, '--format', 'json', '--quiet']);
+    const sameReport = JSON.parse(same.stdout) as Report & { models: { artifacts?: { relayVm?: string } }[] };
+    expect(sameReport.models[0]?.artifacts?.relayVm).toBe(
+      'base: runs, = graph executor; cand: runs, = graph executor; base VM/cand rt: runs, max abs 0; cand VM/base rt: runs, max abs 0',
+    );
+    expect(sameReport.findings.filter((f) => f.rule.startsWith('library'))).toEqual([]);
+    const relax = await runCli(['check', '--against', 'vm', '--tvm', 'v0.27', ...args, '--format', 'json', '--quiet']);
+    expect(relax.exitCode).toBe(1);
+    const vm = (JSON.parse(relax.stdout) as Report).findings.find((f) => f.rule === 'library-entry-point-missing' && f.subject === 'relay-vm');
+    expect(vm).toMatchObject({ severity: 'breaking', args: { library: 'Relay VM library', entryPoint: 'vm_load_executable', blobSymbols: '__tvm_dev_mblob', runtimeReads: '__tvm_ffi__library_bin' } });
   });
 });
