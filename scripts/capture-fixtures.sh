@@ -43,6 +43,22 @@ tree="$work/onnx-relu-as-leaky-relu"
 node dist/cli.js env checkout --tvm v0.19 "$tree"
 (cd "$tree" && git apply --unsafe-paths "$root/test/fixtures/patches/v0.19-onnx-relu-as-leaky-relu.patch")
 check_ir v0.19.0-ir "checkout:$tree" v0.19.0-ir-onnx-relu-as-leaky-relu squeezenet # ops, functions and tasks replaced
+# A target string each release completes with its own default: plain "cuda" is -arch=sm_20 in
+# v0.10 and sm_50 in v0.19. The v0.10 side needs the source-built image
+# (compat env build v0.10 --source ../shared/tvm-src/tvm-v0.10.0.tar.gz); the v0.19 candidate
+# extracts the keys again for v0.10's completed target (target-default-changed, measured).
+v010=$(node dist/cli.js env build v0.10 --source "${TVM_COMPAT_TVM_SOURCE:-$root/../shared/tvm-src/tvm-v0.10.0.tar.gz}")
+python3 - "$root/corpus/corpus.json" "$work/corpus-cuda-unpinned.json" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+cuda = dict([t for t in d["targets"] if t["id"] == "cuda"][0], id="cuda-unpinned", target="cuda", note="no -arch: each TVM completes it")
+d["targets"] = [cuda]
+for m in d["models"]:
+    m["file"] = os.path.join(os.path.dirname(sys.argv[1]), m["file"])
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+PY
+node dist/cli.js baseline create --tvm "docker:$v010" --corpus "$work/corpus-cuda-unpinned.json" --only squeezenet,ds_cnn_s_f32 --no-ir --name v0.10.0-cuda-unpinned --baselines "$out"
+node dist/cli.js check --against v0.10.0-cuda-unpinned --tvm v0.19 --corpus "$work/corpus-cuda-unpinned.json" --no-ir --baselines "$out" --save-candidate-as v0.19.0-cuda-unpinned-vs-v0.10.0 --format json -q >/dev/null || [ $? -eq 1 ]
 # The tree lives in a temporary folder: keep the path out of the committed fixture.
 sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json
 for d in "$out"/*/; do # the manifest's line of SHA256SUMS follows the edit

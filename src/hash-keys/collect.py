@@ -112,7 +112,8 @@ def _check_task_count(mod, weights):
         )
 
 
-_BUFFER = re.compile(r'T\.Buffer\(\(([^()]*(?:\([^()]*\)[^()]*)*)\),\s*"(\w+)"')
+# T.Buffer((1, 3), "float32"), or T.Buffer[(1, 3), "float32"] as TVMScript printed it up to v0.11.
+_BUFFER = re.compile(r'T\.Buffer[(\[]\(([^()]*(?:\([^()]*\)[^()]*)*)\),\s*"(\w+)"')
 _DIM = re.compile(r"T\.int(?:32|64)\((-?\d+)\)|(-?\d+)")
 
 

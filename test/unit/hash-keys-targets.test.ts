@@ -33,3 +33,22 @@ describe('the corpus target as each TVM completes it', () => {
     expect(targetDefaultFindings([{ model: 'squeezenet', target: 'llvm', base: old, cand: v27 }])).toEqual([]);
   });
 });
+
+describe('a default that moved, measured: plain "cuda" is -arch=sm_20 in v0.10 and sm_50 in v0.19', () => {
+  const models = ['ds_cnn_s_f32', 'squeezenet'];
+  const pairs = models.map((model) => ({
+    model,
+    target: 'cuda-unpinned',
+    base: snapshot('v0.10.0-cuda-unpinned', model, 'cuda-unpinned').stages.hash_keys!,
+    cand: snapshot('v0.19.0-cuda-unpinned-vs-v0.10.0', model, 'cuda-unpinned').stages.hash_keys!,
+  }));
+
+  it('is re-extracted by v0.19 for v0.10\'s completed target, and explains none of the moved keys', () => {
+    expect(pairs[0]!.base.canonicalTarget).toMatchObject({ kind: 'cuda', arch: 'sm_20' });
+    expect(pairs[0]!.cand.canonicalTarget).toMatchObject({ kind: 'cuda', arch: 'sm_50' });
+    for (const p of pairs) expect(p.cand.underBaselineTarget, p.model).toEqual({ measured: true, moved: 0, recovered: 0 });
+    const [f] = targetDefaultFindings(pairs);
+    expect(f?.args.changes).toBe('arch: sm_20 → sm_50');
+    expect(f?.args.effect).toBe("re-extracted for the baseline's target in 2 of 2 model(s): it moves 0 key(s) and brings back 0 of the baseline's (it is the cause of no moved key)");
+  });
+});
