@@ -1,26 +1,30 @@
 /**
  * The committed v0.10.0 baseline (made from a source build of the v0.10.0 release tree,
- * docs/source-builds.md) checked with v0.19, which installs in seconds: real Relay-era keys and a
- * real v0.10 library loaded and run by v0.19's runtime. No source build runs here.
+ * docs/source-builds.md) checked with v0.19, which installs in seconds: real Relay-era keys (both
+ * tuning systems), v0.10's real auto_scheduler records applied by v0.19's relay.build, and a real
+ * v0.10 library loaded and run by v0.19's runtime. No source build runs here.
  */
 import { describe, expect, it } from 'vitest';
 import { runCli, type JsonReport } from '../helpers/cli.js';
 
 interface ModelRow {
   model: string;
-  keys: { baselineTasks: number; candidateTasks: number; survived: number } | null;
+  keys: { baselineTasks: number; candidateTasks: number; survived: number; metaSchedule?: { baselineTasks: number; survived: number } } | null;
   artifacts: { baselineOnCandidate: string; maxAbs?: number } | null;
+  tuning?: { stored: number; applied: number } | null;
 }
 
 describe('check --against v0.10 --tvm v0.19', () => {
-  it('keeps the graph-executor library of v0.10 running in v0.19 with equal outputs, and loses the pooling and dense task keys', async () => {
+  it("applies v0.10's real auto_scheduler records in v0.19, keeps v0.10's graph library running there, and loses the pooling and dense keys and every MetaSchedule key", async () => {
     const r = await runCli(['check', '--against', 'v0.10', '--tvm', 'v0.19', '--target', 'llvm', '--no-ir', '--artifacts', '--only', 'ds_cnn_s_f32,squeezenet', '--format', 'json', '--quiet']);
     expect(r.exitCode, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as JsonReport & { models: ModelRow[] };
     expect(report.baseline.tvmVersion).toBe('0.10.0');
     expect(report.verdict).toBe('breaking');
-    // Every finding is a key that moved; no library finding: v0.10's lib.so loads, runs and computes the same.
-    expect(report.findings.map((f) => `${f.rule} ${f.model} ${f.subject}`).sort()).toEqual([
+    // The reverse load needs v0.10's own image (its baseline's spec): CI has none; where it is here, it ran.
+    const findings = report.findings.filter((f) => f.rule !== 'library-needs-new-runtime');
+    // auto_scheduler: keys that moved; no library finding: v0.10's lib.so loads, runs and computes the same.
+    expect(findings.filter((f) => !f.subject.startsWith('meta_schedule:') && f.model !== '*').map((f) => `${f.rule} ${f.model} ${f.subject}`).sort()).toEqual([
       'task-key-changed ds_cnn_s_f32 vm_mod_fused_nn_avg_pool2d',
       'task-key-changed ds_cnn_s_f32 vm_mod_fused_nn_dense',
       'task-key-changed squeezenet vm_mod_fused_nn_global_avg_pool2d',
@@ -28,12 +32,27 @@ describe('check --against v0.10 --tvm v0.19', () => {
       'task-key-changed squeezenet vm_mod_fused_nn_max_pool2d_1',
       'task-key-changed squeezenet vm_mod_fused_nn_max_pool2d_2',
     ]);
-    expect(report.skipped.filter((s) => s.check !== 'artifacts')).toEqual([expect.objectContaining({ check: 'tuning-records', code: 'not-stored' })]);
-    // v0.19's libraries on v0.10's runtime need v0.10's own image (its baseline's spec): where it is not here, that is said.
+    // MetaSchedule on Relay: every task pairs by name and shapes, and every key moved.
+    const ms = findings.filter((f) => f.subject.startsWith('meta_schedule:'));
+    expect(new Set(ms.map((f) => f.rule))).toEqual(new Set(['task-key-changed']));
+    expect(ms.filter((f) => f.model === 'ds_cnn_s_f32')).toHaveLength(7);
+    expect(ms.filter((f) => f.model === 'squeezenet')).toHaveLength(26);
+    // v0.10 completes llvm with no -mtriple, v0.19 adds its own: said, and why it was not measured.
+    expect(findings.filter((f) => f.model === '*').map((f) => [f.rule, f.target, f.args.changes, f.args.effect])).toEqual([
+      ['target-default-changed', 'llvm', 'mtriple: (none) → x86_64-unknown-linux-gnu', "not measured: this TVM completes the baseline's target with its own mtriple"],
+    ]);
+    for (const f of report.findings.filter((x) => x.rule === 'library-needs-new-runtime')) {
+      expect(f.subject).toBe('relay-vm');
+      expect(String(f.args.detail)).toContain('Invalid VM file format in the version section');
+    }
+    expect(report.skipped.filter((s) => s.check !== 'artifacts')).toEqual([]);
     for (const s of report.skipped.filter((x) => x.check === 'artifacts')) expect(s).toMatchObject({ model: '*', code: 'not-available' });
     const row = (id: string) => report.models.find((m) => m.model === id)!;
-    expect(row('ds_cnn_s_f32').keys).toMatchObject({ baselineTasks: 6, candidateTasks: 6, survived: 4 });
-    expect(row('squeezenet').keys).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 19 });
+    expect(row('ds_cnn_s_f32').keys).toMatchObject({ baselineTasks: 6, candidateTasks: 6, survived: 4, metaSchedule: { baselineTasks: 7, survived: 0 } });
+    expect(row('squeezenet').keys).toMatchObject({ baselineTasks: 23, candidateTasks: 23, survived: 19, metaSchedule: { baselineTasks: 26, survived: 0 } });
+    // The records v0.10 tuned (its heaviest tasks) are all applied by v0.19's relay.build: measured, not inferred from keys.
+    expect(row('ds_cnn_s_f32').tuning).toMatchObject({ stored: 12, applied: 12 });
+    expect(row('squeezenet').tuning).toMatchObject({ stored: 8, applied: 8 });
     // ds_cnn_s_f32 (TFLite, trained weights) is the model whose outputs depend on its input: evidence.
     expect(row('ds_cnn_s_f32').artifacts).toMatchObject({ baselineOnCandidate: 'runs, max abs 0', maxAbs: 0 });
     // SqueezeNet's corpus weights are constant: equal outputs are said to prove nothing.
