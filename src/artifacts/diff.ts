@@ -46,8 +46,8 @@ function ownCell(s: ArtifactsStage): string {
   return s.degenerate ? 'runs (outputs do not depend on the input)' : 'runs';
 }
 
-function crossCell(base: ArtifactsStage, x: CrossLoad | undefined, degenerate: boolean, whose = 'baseline'): string {
-  if (!base.library) return `no ${whose} library`;
+function crossCell(library: unknown, x: CrossLoad | undefined, degenerate: boolean, whose = 'baseline'): string {
+  if (!library) return `no ${whose} library`;
   if (!x) return 'not tried';
   if (x.unavailable) return `not run: ${x.unavailable}`;
   if (x.toolError) return `not tried: ${x.toolError}`;
@@ -71,10 +71,8 @@ function vmOwnCell(v: RelayVm | undefined): string {
 function relayVmCell(base: ArtifactsStage, cand: ArtifactsStage, x: CrossLoad | undefined, r: CrossLoad | undefined, degenerate: boolean): string {
   const b = base.relayVm;
   const c = cand.relayVm;
-  const baseLib = { ...base, library: b?.library, ran: b?.ran } as ArtifactsStage;
-  const candLib = { ...cand, library: c?.library, ran: c?.ran } as ArtifactsStage;
-  const onCand = b?.library ? crossCell(baseLib, x, degenerate) : 'no baseline Relay VM';
-  const onBase = c?.library ? (r ? crossCell(candLib, r, Boolean(cand.degenerate), 'candidate') : 'not run: no baseline runtime ran (compat diff)') : 'no candidate Relay VM';
+  const onCand = b?.library ? crossCell(b.library, x, degenerate) : 'no baseline Relay VM';
+  const onBase = c?.library ? (r ? crossCell(c.library, r, Boolean(cand.degenerate), 'candidate') : 'not run: no baseline runtime ran (compat diff)') : 'no candidate Relay VM';
   return `base: ${vmOwnCell(b)}; cand: ${vmOwnCell(c)}; base VM/cand rt: ${onCand}; cand VM/base rt: ${onBase}`;
 }
 
@@ -126,9 +124,8 @@ function forwardLoad(
   } else if (x?.loads && x.noDevice) {
     skipped.push(skip('no-device', { what: noun, reason: x.noDevice }));
   } else if (!x) {
-    const stored = Boolean(lib.stored);
     skipped.push(
-      stored
+      lib.stored
         ? skip('not-tried', { what: `loading ${noun} in the candidate runtime`, reason: 'no candidate TVM ran' })
         : skip('not-stored', { what: noun, reason: `kept as its digest only: ${lib.library?.reason ?? 'no reason recorded'}` }),
     );
@@ -156,7 +153,8 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   const add = (rule: RuleDefinition, subject: string, args: Finding['args']) => findings.push({ rule: rule.id, severity: rule.severity, ...where, subject, args });
   // A stored candidate (--save-candidate-as) keeps the cross-load it made against its own baseline:
   // it says nothing about any other baseline.
-  const x = cand.cross && (cand.cross.baseline === undefined || cand.cross.baseline === ctx.baseline.name) ? cand.cross : undefined;
+  const against = (load: CrossLoad | undefined) => (load && (load.baseline === undefined || load.baseline === ctx.baseline.name) ? load : undefined);
+  const x = against(cand.cross);
   const degenerate = Boolean(base.degenerate);
 
   const side = (which: 'baseline' | 'candidate', s: ArtifactsStage) => ({ what: 'a compiled library', reason: s.reason ?? '?', side: which });
@@ -168,7 +166,7 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   forwardLoad({ ...base, stored: Boolean(fileOf(base, base.library?.name)?.sha256) }, x, degenerate, 'library', "the baseline's library", add, skipped);
   // Relay era: the same for the Relay VM's library, where the baseline built one.
   const baseVm = base.relayVm;
-  const xVm = cand.relayVm?.cross && (cand.relayVm.cross.baseline === undefined || cand.relayVm.cross.baseline === ctx.baseline.name) ? cand.relayVm.cross : undefined;
+  const xVm = against(cand.relayVm?.cross);
   if (baseVm?.library) {
     if (cand.relayVm?.status === 'error' && baseVm.status !== 'error') add(artifactsFailed, 'relay-vm', { error: `Relay VM: ${cand.relayVm.message ?? '?'}` });
     forwardLoad({ ...baseVm, stored: Boolean(fileOf(base, baseVm.library.name)?.sha256) }, xVm, degenerate, 'relay-vm', "the baseline's Relay VM library", add, skipped);
@@ -227,8 +225,8 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
   const stats: ArtifactStats = {
     baselineOnBaseline: ownCell(base),
     candidateOnCandidate: ownCell(cand),
-    baselineOnCandidate: crossCell(base, x, degenerate),
-    candidateOnBaseline: r ? crossCell(cand, r, Boolean(cand.degenerate), 'candidate') : cand.library ? 'not run: no baseline runtime ran (compat diff)' : 'no candidate library',
+    baselineOnCandidate: crossCell(base.library, x, degenerate),
+    candidateOnBaseline: r ? crossCell(cand.library, r, Boolean(cand.degenerate), 'candidate') : cand.library ? 'not run: no baseline runtime ran (compat diff)' : 'no candidate library',
     ...(x?.runs && x.maxAbs !== undefined ? { maxAbs: x.maxAbs } : {}),
     ...(base.c || cand.c ? { c: `${cCell(base)} → ${cCell(cand)}${crossC(cand)}` } : {}),
     ...(base.relayVm || cand.relayVm ? { relayVm: relayVmCell(base, cand, xVm, rVm, degenerate) } : {}),

@@ -23,11 +23,7 @@ def _relay_tasks(ctx):
 
     target = ctx["common"].make_target(ctx["target"])
     mod = ctx["mod"]
-    # GPU targets: every HardwareParams field pinned by the corpus, so that extraction does not ask
-    # a device (there is none) and the task set is the same on every machine.
-    hw = ctx["target"].get("hardwareParams")
-    kwargs = {"hardware_params": auto_scheduler.HardwareParams(**hw)} if hw else {}
-    tasks, weights = auto_scheduler.extract_tasks(mod["main"], ctx["params"], target, **kwargs)
+    tasks, weights = _auto_scheduler_tasks(ctx, target)
     _check_task_count(mod, weights)
     custom_hash = tvm.get_global_func("auto_scheduler.compute_dag.hash_func", allow_missing=True)
     out = []
@@ -53,6 +49,21 @@ def _relay_tasks(ctx):
     if meta is not None:
         stage["metaSchedule"] = meta
     return stage
+
+
+def _auto_scheduler_tasks(ctx, target):
+    from tvm import auto_scheduler
+
+    # GPU targets: every HardwareParams field pinned by the corpus, so that extraction does not ask
+    # a device (there is none) and the task set is the same on every machine.
+    hw = ctx["target"].get("hardwareParams")
+    kwargs = {"hardware_params": auto_scheduler.HardwareParams(**hw)} if hw else {}
+    return auto_scheduler.extract_tasks(ctx["mod"]["main"], ctx["params"], target, **kwargs)
+
+
+def _workload(task):
+    """The IRModule a MetaSchedule database keys a task by."""
+    return task.dispatched[0] if len(task.dispatched) else task.mod
 
 
 def _relay_meta_schedule(ctx, target):
@@ -82,7 +93,7 @@ def _relay_meta_schedule(ctx, target):
 def _meta_schedule_tasks(tasks, shash):
     out = []
     for task in tasks:
-        workload = task.dispatched[0] if len(task.dispatched) else task.mod
+        workload = _workload(task)
         text = workload.script()
         out.append(
             {
@@ -137,32 +148,28 @@ def _buffer_signature(text):
     return sig
 
 
-def _relax_tasks(ctx):
-    import tvm
-
+def _relax_tools(ctx):
+    """(MetaSchedule module, where it was found, structural_hash, where it was found) of this release."""
     common = ctx["common"]
     ms, ms_name = common.first_importable(["tvm.meta_schedule", "tvm.s_tir.meta_schedule"])
     shash, shash_name = common.structural("structural_hash")
+    return ms, ms_name, shash, shash_name
+
+
+def _relax_tasks(ctx):
+    ms, ms_name, shash, shash_name = _relax_tools(ctx)
     target = ctx["common"].make_target(ctx["target"])
-    fused = common.relax_fused(ctx)
-    tasks = ms.relax_integration.extract_tasks(fused, target)
+    tasks = ms.relax_integration.extract_tasks(ctx["common"].relax_fused(ctx), target)
     return {"kind": "meta_schedule", "module": ms_name, "hashFunction": shash_name, "tasks": _meta_schedule_tasks(tasks, shash)}
 
 
 def _keys_under(ctx, target):
     """The keys of this model's tasks (the primary tuning system) extracted for another target."""
-    common = ctx["common"]
     if ctx["era"] == "relay":
-        from tvm import auto_scheduler
-
-        hw = ctx["target"].get("hardwareParams")
-        kwargs = {"hardware_params": auto_scheduler.HardwareParams(**hw)} if hw else {}
-        tasks, _ = auto_scheduler.extract_tasks(ctx["mod"]["main"], ctx["params"], target, **kwargs)
+        tasks, _ = _auto_scheduler_tasks(ctx, target)
         return [json.loads(t.workload_key)[0] for t in tasks]
-    ms, _ = common.first_importable(["tvm.meta_schedule", "tvm.s_tir.meta_schedule"])
-    shash, _ = common.structural("structural_hash")
-    tasks = ms.relax_integration.extract_tasks(common.relax_fused(ctx), target)
-    return [str(shash(t.dispatched[0] if len(t.dispatched) else t.mod)) for t in tasks]
+    ms, _, shash, _ = _relax_tools(ctx)
+    return [str(shash(_workload(t))) for t in ms.relax_integration.extract_tasks(ctx["common"].relax_fused(ctx), target)]
 
 
 def _under_baseline_target(ctx, stage, cross):
