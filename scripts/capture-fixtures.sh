@@ -69,10 +69,11 @@ done
 # A candidate that cannot finish: the probe is killed by --timeout while importing TVM.
 node dist/cli.js baseline create --tvm v0.27 --only squeezenet --timeout 1 --name v0.27.0-timeout-1s --baselines "$out"
 
-# Every corpus target (llvm, cuda, vulkan, c) with libraries, in each era: the wheels have no cuda
-# or vulkan codegen, so those targets carry keys and "not available in this build".
-for v in v0.19 v0.27; do
-  node dist/cli.js baseline create --tvm $v --no-ir --artifacts --only ds_cnn_s_f32 --name "$v.0-targets" --baselines "$out"
+# Every corpus target (llvm, cuda, vulkan, c) with IR and libraries, in each era: v0.19's wheel
+# has no cuda or vulkan codegen (keys, IR, "not available in this build"); 0.26's and 0.27's build
+# cuda with dlight's schedules (not run: no GPU) and have no vulkan codegen.
+for v in v0.19 v0.26 v0.27; do
+  node dist/cli.js baseline create --tvm $v --artifacts --only ds_cnn_s_f32 --name "$v.0-targets" --baselines "$out"
 done
 
 # Real tuning records (--tuning: the heaviest tasks, 4 trials, seed 0, random cost model) made by

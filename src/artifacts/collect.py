@@ -31,6 +31,7 @@ VM_REFERENCE = "reference-relay-vm.npz"
 # vgg19's is hundreds of MB (docs/artifacts.md).
 LIBRARY_CAP_BYTES = 16 * 1024 * 1024
 REFERENCE = cross_side.REFERENCE
+GPU_KINDS = ("cuda", "vulkan")
 
 
 def _to_device(arr, dev):
@@ -57,7 +58,7 @@ def _build_relay(ctx, path):
     export = time.time() - t0
     dev, why = ctx["common"].device_for(ctx["target"]["kind"])
     if dev is None:
-        return "graph", build, export, why
+        return "graph", build, export, why, lib.get_lib()
     gm = graph_executor.GraphModule(lib["default"](dev))
     names = [i["name"] for i in ctx["model"]["inputs"]]
 
@@ -67,7 +68,7 @@ def _build_relay(ctx, path):
         gm.run()
         return [gm.get_output(i).numpy() for i in range(gm.get_num_outputs())]
 
-    return "graph", build, export, run
+    return "graph", build, export, run, lib.get_lib()
 
 
 def _relay_vm(ctx, out_dir, inputs, graph_outputs):
@@ -115,21 +116,47 @@ def _build_relax(ctx, path):
     from tvm import relax
 
     cross_load = ctx["common"].load_by_path("artifacts/cross_load.py")
+    kind = ctx["target"]["kind"]
     target = ctx["common"].make_target(ctx["target"])
     t0 = time.time()
-    fused = ctx["common"].relax_fused(ctx)
-    ex = relax.build(fused, target=target)
+    # GPU targets: dlight's default schedules first (common.relax_gpu_scheduled).
+    module = ctx["common"].relax_gpu_scheduled(ctx) if kind in GPU_KINDS else ctx["common"].relax_fused(ctx)
+    ex = relax.build(module, target=target)
     build = time.time() - t0
     t0 = time.time()
     ex.export_library(path)
     export = time.time() - t0
-    dev = tvm.cpu(0)
+    dev, why = ctx["common"].device_for(kind)
+    if dev is None:
+        return "vm", build, export, why, ex.mod
     vm = relax.VirtualMachine(ex, dev)
 
     def run(arrays):
         return cross_load.flatten(vm["main"](*[_to_device(a, dev) for a in arrays]))
 
-    return "vm", build, export, run
+    return "vm", build, export, run, ex.mod
+
+
+def _imports(module):
+    return list(module.imports if hasattr(module, "imports") else module.imported_modules)
+
+
+def _kernels(module, kind):
+    """The device code a GPU build generated (CUDA C; SPIR-V as this TVM prints it): its size and
+    digest, so that kernels built where no device runs them are still compared. None if the
+    host module imports no module of the target's kind."""
+    for sub in _imports(module) + [m for i in _imports(module) for m in _imports(i)]:
+        if (getattr(sub, "kind", None) or getattr(sub, "type_key", None)) != kind:
+            continue
+        try:
+            src = sub.inspect_source() if hasattr(sub, "inspect_source") else sub.get_source()
+        except Exception as exc:
+            return {"format": kind, "error": "%s: %s" % (type(exc).__name__, str(exc).strip()[-200:])}
+        out = {"format": kind, "bytes": len(src), "sha256": hashlib.sha256(src.encode("utf-8")).hexdigest()}
+        if kind == "cuda":
+            out["kernels"] = src.count("__global__")
+        return out
+    return None
 
 
 def _sha256(path):
@@ -144,12 +171,16 @@ def build_side(ctx):
     out_dir = ctx["outDir"]
     path = os.path.join(out_dir, LIBRARY)
     builder = _build_relay if ctx["era"] == "relay" else _build_relax
-    executor, build_s, export_s, run = builder(ctx, path)
+    executor, build_s, export_s, run, host = builder(ctx, path)
     ctx["timings"].update({"artifacts.build": round(build_s, 3), "artifacts.export": round(export_s, 3)})
+    kernels = _kernels(host, ctx["target"]["kind"]) if ctx["target"]["kind"] in GPU_KINDS else None
     if isinstance(run, str):
         # Built, not run: no device of the target's kind here (CUDA without a GPU). The library
-        # is kept; without a reference a candidate can load it but not compare outputs.
+        # is kept, and its kernels' digest is compared; without a reference a candidate can
+        # load it but not compare outputs.
         record = {"executor": executor, "library": dict(name=LIBRARY, **elfsyms.blob_symbols(path)), "ran": False, "notRunReason": run, "files": []}
+        if kernels:
+            record["kernels"] = kernels
         _keep_library(record, path)
         return record, None
     inputs = tensors.seeded_inputs(ctx["model"]["inputs"])
@@ -186,6 +217,8 @@ def build_side(ctx):
         "degenerate": all(independent),
         "files": [{"name": REFERENCE}],
     }
+    if kernels:
+        record["kernels"] = kernels
     ctx["timings"]["artifacts.run"] = round(run_s, 3)
     _keep_library(record, path)
     if record["degenerate"]:
@@ -213,8 +246,6 @@ def unavailable(ctx):
     kind = ctx["target"]["kind"]
     if not ctx["common"].has_codegen(kind):
         return "not available in this build: no %s codegen (target.build.%s is not registered)" % (kind, kind)
-    if kind in ("cuda", "vulkan") and ctx["era"] == "relax":
-        return "not built by tvm-compat yet: a Relax module needs GPU schedules (dlight) before relax.build for %s" % kind
     if kind == "c" and ctx["era"] == "relax":
         c_aot = ctx["common"].load_by_path("artifacts/c_aot.py")
         return c_aot.over_weight_cap(c_aot.relax_weight_bytes(ctx["mod"]))

@@ -15,7 +15,7 @@ import {
   libraryRunFails,
 } from './rules.js';
 
-import { fileOf, type ArtifactsStage, type CrossLoad, type RelayVm } from './stage.js';
+import { fileOf, type ArtifactsStage, type CrossLoad, type Kernels, type RelayVm } from './stage.js';
 
 /**
  * The 2x2 matrix of one model and target, compiler x runtime, as text cells:
@@ -37,13 +37,23 @@ export interface ArtifactStats {
 
 const g = (x: number | undefined): string => (x === undefined ? '?' : String(Number(x.toPrecision(3))));
 
-/** A side's own build and run, as a matrix cell. */
-function ownCell(s: ArtifactsStage): string {
+/** A side's own build and run, as a matrix cell; `other` is the other side's, for the kernels. */
+function ownCell(s: ArtifactsStage, other?: ArtifactsStage): string {
   if (s.status !== 'ok') return `fails: ${s.message ?? s.status}`;
   if (s.available === false) return s.reason ?? 'not available';
   if (!s.library) return 'no library (C flow only)';
-  if (s.ran === false) return `built, not run: ${s.notRunReason ?? '?'}`;
-  return s.degenerate ? 'runs (outputs do not depend on the input)' : 'runs';
+  const k = kernelsText(s.kernels, other?.kernels);
+  if (s.ran === false) return `built, not run: ${s.notRunReason ?? '?'}${k}`;
+  return (s.degenerate ? 'runs (outputs do not depend on the input)' : 'runs') + k;
+}
+
+/** "; 52 cuda kernels (1.98 MB of source), the same as the baseline's" — GPU builds only. */
+function kernelsText(k: Kernels | undefined, other: Kernels | undefined): string {
+  if (!k) return '';
+  if (k.error) return `; its ${k.format} code not readable: ${k.error}`;
+  const what = k.kernels !== undefined ? `${k.kernels} ${k.format} kernels` : `${k.format} code`;
+  const same = other?.sha256 ? (other.sha256 === k.sha256 ? ', the same source as the other side' : ', source differs from the other side') : '';
+  return `; ${what} (${((k.bytes ?? 0) / 1e6).toFixed(2)} MB of source${same})`;
 }
 
 function crossCell(library: unknown, x: CrossLoad | undefined, degenerate: boolean, whose = 'baseline'): string {
@@ -224,9 +234,18 @@ export function diffArtifacts(base: ArtifactsStage, cand: ArtifactsStage, ctx: C
 
   const stats: ArtifactStats = {
     baselineOnBaseline: ownCell(base),
-    candidateOnCandidate: ownCell(cand),
-    baselineOnCandidate: crossCell(base.library, x, degenerate),
-    candidateOnBaseline: r ? crossCell(cand.library, r, Boolean(cand.degenerate), 'candidate') : cand.library ? 'not run: no baseline runtime ran (compat diff)' : 'no candidate library',
+    candidateOnCandidate: ownCell(cand, base),
+    // A library built where no device of its kind is (CUDA without a GPU) has no reference
+    // outputs, so neither runtime is asked to run it.
+    baselineOnCandidate: base.ran === false && base.library ? `not run: ${base.notRunReason ?? '?'}` : crossCell(base.library, x, degenerate),
+    candidateOnBaseline:
+      cand.ran === false && cand.library
+        ? `not run: ${cand.notRunReason ?? '?'}`
+        : r
+          ? crossCell(cand.library, r, Boolean(cand.degenerate), 'candidate')
+          : cand.library
+            ? 'not run: no baseline runtime ran (compat diff)'
+            : 'no candidate library',
     ...(x?.runs && x.maxAbs !== undefined ? { maxAbs: x.maxAbs } : {}),
     ...(base.c || cand.c ? { c: `${cCell(base)} → ${cCell(cand)}${crossC(cand)}` } : {}),
     ...(base.relayVm || cand.relayVm ? { relayVm: relayVmCell(base, cand, xVm, rVm, degenerate) } : {}),

@@ -81,6 +81,8 @@ export interface ArtifactsStage extends StageRecord {
   /** false: built, not run (no device of the target's kind); no reference is stored. */
   ran?: false;
   notRunReason?: string;
+  /** GPU targets: the device code the build generated, as size and digest (collect.py _kernels). */
+  kernels?: Kernels;
   executor?: Executor;
   /** `stored: false`: kept as its digest only (over the cap on stored libraries, collect.py), with the reason. */
   library?: { name: string; blobSymbols: string[]; stored?: false; bytes?: number; sha256?: string; reason?: string };
@@ -104,6 +106,15 @@ export interface ArtifactsStage extends StageRecord {
     mlf?: { available: boolean; reason?: string; file?: string; version?: unknown; layout?: string[]; members?: number; sources?: Record<string, CCompile> };
     cross?: Record<string, CCompile>;
   };
+}
+
+export interface Kernels {
+  format: 'cuda' | 'vulkan';
+  bytes?: number;
+  sha256?: string;
+  /** CUDA: the number of __global__ functions. */
+  kernels?: number;
+  error?: string;
 }
 
 export interface RelayVm {
@@ -143,13 +154,17 @@ export const fileOf = (stage: ArtifactsStage, name: string | undefined): StageFi
  * the verdict (its outputs depend on the input, or the model is in the corpus's `ci` subset, whose
  * cross-loads CI runs), its digest and size for the rest. The committed baselines stay near 100 MB
  * so: the float MobileNets' random weights do not compress, and their outputs are 1/1000 for any
- * input.
+ * input. A library built where no device of its kind is (CUDA here) has no reference outputs, so
+ * no run of it could be compared: its digest and its kernels' digest are kept, for every model.
  */
 export function storedArtifacts(stage: ArtifactsStage, model: string, subsets: Readonly<Record<string, string[]>>): ArtifactsStage {
-  if (stage.status !== 'ok' || !stage.library || stage.library.stored === false || !stage.degenerate || subsets.ci?.includes(model)) return stage;
+  const notRun = stage.ran === false;
+  if (stage.status !== 'ok' || !stage.library || stage.library.stored === false || !(notRun || (stage.degenerate && !subsets.ci?.includes(model)))) return stage;
   const lib = fileOf(stage, stage.library.name);
   if (!lib?.sha256) return stage;
-  const reason = 'its outputs do not depend on the input and it is not in the ci subset: kept as its digest';
+  const reason = notRun
+    ? `built where it could not run (${stage.notRunReason ?? '?'}): no reference outputs to compare a run with, so kept as its digest and its kernels'`
+    : 'its outputs do not depend on the input and it is not in the ci subset: kept as its digest';
   const drop = new Set([stage.library.name, stage.reference?.name]);
   const vm = stage.relayVm;
   const vmLib = fileOf(stage, vm?.library?.name);

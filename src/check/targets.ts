@@ -17,11 +17,13 @@ interface Tally {
   /** Which side's stage failed (the model did not import there, a stage error), or the baseline has none. */
   failed: { baseline: number; candidate: number; both: number; 'not in baseline': number };
   unavailable: Map<string, number>;
+  /** Made but not run on either side (a library built where no device of its kind is), by reason. */
+  notRun: Map<string, number>;
   absent: number;
 }
 
-const stageOf = (s: Snapshot, stage: string): (StageRecord & { available?: boolean; reason?: string }) | undefined =>
-  (s.stages as Record<string, (StageRecord & { available?: boolean; reason?: string }) | undefined>)[stage];
+type Cell = StageRecord & { available?: boolean; reason?: string; ran?: boolean; notRunReason?: string };
+const stageOf = (s: Snapshot, stage: string): Cell | undefined => (s.stages as Record<string, Cell | undefined>)[stage];
 
 export function targetTable(
   pairs: { base: Snapshot; cand: Snapshot }[],
@@ -35,7 +37,7 @@ export function targetTable(
     const mine = pairs.filter((p) => p.cand.target.id === target);
     const cells: Record<string, string> = {};
     for (const c of ran) {
-      const t: Tally = { compared: 0, failed: { baseline: 0, candidate: 0, both: 0, 'not in baseline': 0 }, unavailable: new Map(), absent: 0 };
+      const t: Tally = { compared: 0, failed: { baseline: 0, candidate: 0, both: 0, 'not in baseline': 0 }, unavailable: new Map(), notRun: new Map(), absent: 0 };
       for (const { base, cand } of mine) {
         const b = stageOf(base, c.stage);
         const x = stageOf(cand, c.stage);
@@ -43,6 +45,9 @@ export function targetTable(
         else if (x.available === false || b?.available === false) {
           const why = `${x.available === false ? 'candidate' : 'baseline'}: ${(x.available === false ? x : b)!.reason ?? '?'}`;
           t.unavailable.set(why, (t.unavailable.get(why) ?? 0) + 1);
+        } else if (b?.status === 'ok' && x.status === 'ok' && (x.ran === false || b.ran === false)) {
+          const why = (x.ran === false ? x : b).notRunReason ?? '?';
+          t.notRun.set(why, (t.notRun.get(why) ?? 0) + 1);
         } else if (b?.status === 'ok' && x.status === 'ok') t.compared++;
         else if (!b) t.failed['not in baseline']++;
         else t.failed[b.status === 'ok' ? 'candidate' : x.status === 'ok' ? 'baseline' : 'both']++;
@@ -51,6 +56,7 @@ export function targetTable(
       if (t.compared) parts.push(`compared ${t.compared}`);
       for (const [side, n] of Object.entries(t.failed)) if (n) parts.push(side === 'not in baseline' ? `not in baseline ${n}` : `${side} failed ${n}`);
       parts.push(...unavailableParts(t.unavailable));
+      for (const [why, n] of t.notRun) parts.push(`built, not run ${n} (${why})`);
       if (t.absent === mine.length && mine.length) parts.push('not collected on this target');
       else if (t.absent) parts.push(`not collected ${t.absent}`);
       cells[c.id] = parts.join('; ') || 'nothing to compare';

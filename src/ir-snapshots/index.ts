@@ -17,9 +17,10 @@ export const irSnapshots: Concern<IrStage> = {
   noun: 'IR',
   collector: 'ir-snapshots/collect.py',
   needs: ['frontend'],
-  // The host target only, for now: Relax IR is made without a target, and the Relay lowering per
-  // GPU target would double the IR time of every run (see the target table in the report).
-  targetKinds: ['llvm'],
+  // GPU targets record only what depends on the target (relay.py, relax.py): Relay's optimized
+  // module and lowered TIR, Relax's PrimFuncs with dlight's GPU schedules. Target c builds
+  // through the same lowering as llvm.
+  targetKinds: ['llvm', 'cuda', 'vulkan'],
   wanted: (run) => run.ir,
   failedRule: irFailed,
   crossInput: (base, baseline) => crossCheckInput(base, baseline),
@@ -30,7 +31,7 @@ export const irSnapshots: Concern<IrStage> = {
     return diffIr(base, cand, ctx);
   },
   // A phase that failed keeps what came before it: compare that too.
-  diffsPartial: (base, cand) => Boolean(base.functions && cand.functions),
+  diffsPartial: (base, cand) => Boolean(base.functions?.length && cand.functions?.length),
   table: {
     resultKey: 'ir',
     title: {

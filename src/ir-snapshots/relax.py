@@ -1,5 +1,7 @@
 """Relax-era IR: the imported module, the module after LegalizeOps > AnnotateTIROpPattern > FuseOps >
-FuseTIR (the one fused module of the job, shared with task extraction), and its TIR PrimFuncs."""
+FuseTIR (the one fused module of the job, shared with task extraction), and its TIR PrimFuncs.
+None of that depends on the target, so a GPU target's job records only what does: the PrimFuncs
+with dlight's default GPU schedules (phase "lowered", the module relax.build compiles for it)."""
 import sys
 
 _records = sys.modules["tvm_compat_common"].load_by_path("ir-snapshots/records.py")
@@ -20,12 +22,28 @@ def _relax_functions(mod, phase, shash, tir, live):
     return out
 
 
+def _scheduled(ctx, shash, tir, live):
+    common = ctx["common"]
+    try:
+        scheduled = common.relax_gpu_scheduled(ctx)
+    except Exception as exc:
+        return sorted_output([], [], None, [error("lowered", exc)])
+    functions = [
+        function(str(gv.name_hint), "lowered", "tir", func, script(func, str(gv.name_hint)), shash, live)
+        for gv, func in scheduled.functions.items()
+        if isinstance(func, tir.PrimFunc)
+    ]
+    return sorted_output(functions, [], "dlight.ApplyDefaultSchedule:" + ">".join(common.DLIGHT_RULES), [])
+
+
 def collect(ctx, live):
     from tvm import relax
 
     common = ctx["common"]
     tir = common.tir_module()
     shash, _ = common.structural("structural_hash")
+    if ctx["target"]["kind"] in ("cuda", "vulkan"):
+        return _scheduled(ctx, shash, tir, live)
     mod = ctx["mod"]
     functions, modules, errors = [], [], []
 

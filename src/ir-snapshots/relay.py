@@ -1,5 +1,7 @@
 """Relay-era IR: the imported module, relay.optimize (opt_level 3, params bound) and the TIR of
-every primitive function as lowered by the graph executor codegen (te_compiler as a fallback)."""
+every primitive function as lowered by the graph executor codegen (te_compiler as a fallback).
+Both of the last depend on the target (layouts, the op strategy's schedules); the imported module
+does not, so a job for another target than the host's records it only where the host's does."""
 import sys
 
 _records = sys.modules["tvm_compat_common"].load_by_path("ir-snapshots/records.py")
@@ -82,8 +84,9 @@ def collect(ctx, live):
     functions, modules, errors = [], [], []
     lowering = None
 
-    functions += _relay_functions(mod, "import", shash, live)
-    modules.append(module_record("import", mod, op_names(mod, relay), live))
+    if ctx["target"]["kind"] in ("llvm", "c"):
+        functions += _relay_functions(mod, "import", shash, live)
+        modules.append(module_record("import", mod, op_names(mod, relay), live))
 
     try:
         with tvm.transform.PassContext(opt_level=3):

@@ -98,6 +98,30 @@ def relax_fused(ctx):
     return fused
 
 
+# dlight's default GPU rules, in the order TVM's own GPU pipelines apply them (Fallback last: it
+# gives every PrimFunc no other rule took a plain thread binding).
+DLIGHT_RULES = ["Matmul", "GEMV", "Reduction", "GeneralReduction", "Fallback"]
+
+
+def relax_gpu_scheduled(ctx):
+    """The fused module with dlight's default GPU schedules for the job's target: what relax.build
+    for cuda or vulkan needs (an unscheduled PrimFunc has no thread binding and does not build),
+    computed once per job and shared by the library build and the IR snapshot."""
+    if "_gpu_scheduled" not in ctx:
+        try:
+            fused = relax_fused(ctx)
+            dl = first_importable(["tvm.s_tir.dlight", "tvm.dlight"])[0]
+            target = make_target(ctx["target"])
+            with target:
+                ctx["_gpu_scheduled"] = (dl.ApplyDefaultSchedule(*[getattr(dl.gpu, r)() for r in DLIGHT_RULES])(fused), None)
+        except Exception as exc:
+            ctx["_gpu_scheduled"] = (None, exc)
+    scheduled, exc = ctx["_gpu_scheduled"]
+    if exc is not None:
+        raise exc
+    return scheduled
+
+
 def parse_target_string(text):
     """'cuda -arch=sm_80' -> {"kind": "cuda", "arch": "sm_80"}: the dict form, which TVM 0.27 asks for
     (it no longer parses CLI strings with attributes). Values stay strings; TVM converts them."""

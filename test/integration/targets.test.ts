@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
 import { FIXTURE_BASELINES } from '../helpers/fixtures.js';
@@ -21,7 +22,7 @@ interface TargetReport extends JsonReport {
   targets: { concerns: string[]; rows: { target: string; cells: Record<string, string> }[] };
 }
 
-describe('targets: llvm, cuda, vulkan and c with v0.19', () => {
+describe('targets: llvm, cuda, vulkan and c with v0.19 and 0.27', () => {
   it('makes 23 SqueezeNet tasks for cuda and vulkan without a GPU, says where a build has no codegen, and is silent on itself', async () => {
     const made = await runCli(['baseline', 'create', '--tvm', 'v0.19', '--name', 'self', '--baselines', dir, '--only', 'squeezenet', '--no-ir', '--artifacts', '--quiet']);
     expect(made.exitCode, made.stderr).toBe(0);
@@ -90,6 +91,38 @@ describe('targets: llvm, cuda, vulkan and c with v0.19', () => {
     expect(hk.message).toMatch(
       /^TVM swallowed an exception raised in a worker thread: <urlopen error .+> \(then: auto_scheduler\.extract_tasks returned 1 task occurrence\(s\) for a model with 26 conv2d\/dense calls: extraction is incomplete \(TOPHUB_LOCATION=https:\/\/tophub\.invalid\)\)$/,
     );
+  });
+
+  it('0.27 on cuda and vulkan: IR with dlight\'s GPU schedules on both, a cuda library built and kept unrun, no vulkan codegen; silent on itself', async () => {
+    const made = await runCli(['baseline', 'create', '--tvm', 'v0.27', '--name', 'gpu27', '--baselines', dir, '--only', 'ds_cnn_s_f32', '--target', 'cuda,vulkan', '--artifacts', '--quiet']);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const snap = (t: string) => JSON.parse(readFileSync(join(dir, 'gpu27', 'snapshots', `ds_cnn_s_f32.${t}.json`), 'utf8')) as { stages: Record<string, Record<string, unknown>> };
+    for (const t of ['cuda', 'vulkan']) {
+      const ir = snap(t).stages.ir as { lowering: string; functions: { phase: string; kind: string; textSha: string }[] };
+      // Only what depends on the target: the scheduled PrimFuncs (the llvm job has the imported and fused modules).
+      expect(ir.lowering, t).toBe('dlight.ApplyDefaultSchedule:Matmul>GEMV>Reduction>GeneralReduction>Fallback');
+      expect(new Set(ir.functions.map((f) => `${f.phase}/${f.kind}`)), t).toEqual(new Set(['lowered/tir']));
+      expect(ir.functions.length, t).toBe(7);
+      // A thread binding is what dlight adds: every scheduled PrimFunc has one.
+      const text = (sha: string) => gunzipSync(readFileSync(join(dir, 'gpu27', 'blobs', `${sha}.gz`))).toString('utf8');
+      expect(ir.functions.every((f) => /threadIdx\.x/.test(text(f.textSha))), t).toBe(true);
+    }
+    const cuda = snap('cuda').stages.artifacts as { ran: boolean; notRunReason: string; kernels: { format: string; kernels: number; bytes: number } };
+    expect(cuda).toMatchObject({ ran: false, notRunReason: 'no cuda device on this machine', kernels: { format: 'cuda' } });
+    expect(cuda.kernels.kernels).toBeGreaterThanOrEqual(7);
+    expect(snap('vulkan').stages.artifacts).toMatchObject({ available: false, reason: 'not available in this build: no vulkan codegen (target.build.vulkan is not registered)' });
+
+    const r = await runCli(['check', '--against', 'gpu27', '--baselines', dir, '--tvm', 'v0.27', '--only', 'ds_cnn_s_f32', '--artifacts', '--format', 'json', '--quiet']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as TargetReport & { models: { target: string; artifacts?: Record<string, string> }[] };
+    expect(report.findings).toEqual([]);
+    const cell = (t: string, c: string) => report.targets.rows.find((x) => x.target === t)!.cells[c];
+    expect(cell('cuda', 'ir-snapshots')).toBe('compared 1');
+    expect(cell('vulkan', 'ir-snapshots')).toBe('compared 1');
+    expect(cell('cuda', 'artifacts')).toBe('built, not run 1 (no cuda device on this machine)');
+    const row = report.models.find((m) => m.target === 'cuda')!.artifacts!;
+    expect(row.candidateOnCandidate).toMatch(/^built, not run: no cuda device on this machine; \d+ cuda kernels \([\d.]+ MB of source, the same source as the other side\)$/);
+    expect(row.baselineOnCandidate).toBe('not run: no cuda device on this machine');
   });
 
   it('adds a target to a stored baseline of the same environment, and refuses another environment before running anything', async () => {

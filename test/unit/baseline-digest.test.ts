@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BaselineContents, CONTENT_RECORD, DEFAULT_BASELINES, readBaseline, verifyBaseline, writeBaseline } from '../../src/baseline/store.js';
 import { InputError } from '../../src/errors.js';
+import { FIXTURE_BASELINES } from '../helpers/fixtures.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,10 +18,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The committed v0.27.0 (1104 files, 1088 of them IR blobs) under dir/v0.27.0. */
-function copy027(): string {
-  const root = join(dir, 'v0.27.0');
-  cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), root, { recursive: true });
+/**
+ * A real stored baseline with IR blobs, small enough to copy per test: the fixture v0.27.0-ir
+ * (93 files; the committed v0.27.0 has over 4000, most of them IR blobs, and copying and removing
+ * it took longer than a test hook may on a loaded machine).
+ */
+const STORED = 'v0.27.0-ir';
+function copyStored(): string {
+  const root = join(dir, STORED);
+  cpSync(join(FIXTURE_BASELINES, STORED), root, { recursive: true });
   return root;
 }
 
@@ -59,46 +65,46 @@ describe('the content record', () => {
 
 describe('readBaseline with the content record', () => {
   it('names a hand-edited manifest (before the record, an edited probeVersion was read as is)', () => {
-    const root = copy027();
+    const root = copyStored();
     const file = join(root, 'manifest.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"probeVersion": "2"', '"probeVersion": "3"'));
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(InputError);
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${file}: content does not match its sha256 in ${join(root, CONTENT_RECORD)}`);
+    expect(() => readBaseline(dir, STORED)).toThrow(InputError);
+    expect(() => readBaseline(dir, STORED)).toThrow(`${file}: content does not match its sha256 in ${join(root, CONTENT_RECORD)}`);
   });
 
   it('names a truncated IR blob when it is used, and at once in a full verification', () => {
-    const root = copy027();
-    const b0 = readBaseline(DEFAULT_BASELINES, 'v0.27.0');
+    const root = copyStored();
+    const b0 = readBaseline(FIXTURE_BASELINES, STORED);
     const sha = [...b0.snapshots.values()].flatMap((s) => s.stages.ir?.functions ?? []).find((f) => f.textSha)?.textSha;
     expect(sha).toMatch(/^[0-9a-f]{64}$/);
     const file = join(root, 'blobs', `${sha}.gz`);
     truncateSync(file, 10);
-    const b = readBaseline(dir, 'v0.27.0'); // blobs are read on use: reading stays cheap
+    const b = readBaseline(dir, STORED); // blobs are read on use: reading stays cheap
     expect(() => b.blobs.get(sha!)).toThrow(`${file}: content does not match its sha256 in ${join(root, CONTENT_RECORD)}`);
-    expect(() => verifyBaseline(dir, 'v0.27.0')).toThrow(`${file}: content does not match`);
+    expect(() => verifyBaseline(dir, STORED)).toThrow(`${file}: content does not match`);
   });
 
   it('names a file added after the baseline was written, and a listed file that is gone', () => {
-    const root = copy027();
-    const extra = join(root, 'snapshots', 'vgg19.llvm.json~');
+    const root = copyStored();
+    const extra = join(root, 'snapshots', 'resnet50.llvm.json~');
     writeFileSync(extra, '{}');
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${extra}: not listed in ${join(root, CONTENT_RECORD)}`);
+    expect(() => readBaseline(dir, STORED)).toThrow(`${extra}: not listed in ${join(root, CONTENT_RECORD)}`);
     rmSync(extra);
     const blob = readFileSync(join(root, CONTENT_RECORD), 'utf8').split('\n')[0]!.slice(66);
     rmSync(join(root, blob));
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${join(root, blob)}: listed in ${join(root, CONTENT_RECORD)} but missing`);
+    expect(() => readBaseline(dir, STORED)).toThrow(`${join(root, blob)}: listed in ${join(root, CONTENT_RECORD)} but missing`);
   });
 
   it('refuses a baseline without a record, and a record with a line that is not one', () => {
-    const root = copy027();
+    const root = copyStored();
     const record = join(root, CONTENT_RECORD);
     const text = readFileSync(record, 'utf8');
     rmSync(record);
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${record}: the baseline's content record is missing`);
+    expect(() => readBaseline(dir, STORED)).toThrow(`${record}: the baseline's content record is missing`);
     writeFileSync(record, text);
     appendFileSync(record, 'not a line\n');
     const line = text.split('\n').length; // the appended line comes after the record's own lines
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${record}:${line}: not a "<sha256>  <relative path>" line`);
+    expect(() => readBaseline(dir, STORED)).toThrow(`${record}:${line}: not a "<sha256>  <relative path>" line`);
   });
 
   it('verifies the committed baselines in full', () => {

@@ -55,23 +55,25 @@ describe('resolveBaselineName', () => {
   });
 });
 
+// A real stored baseline copied per test: the fixture v0.27.0-ir (93 files), not the committed
+// v0.27.0 (over 4000, most of them IR blobs: too slow to copy and remove in a test hook).
 describe('readBaseline', () => {
   it('names a snapshot whose content does not match the content record', () => {
-    cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), join(dir, 'v0.27.0'), { recursive: true });
-    const file = join(dir, 'v0.27.0', 'snapshots', 'squeezenet.llvm.json');
+    cpSync(join(FIXTURE_BASELINES, 'v0.27.0-ir'), join(dir, 'v0.27.0'), { recursive: true });
+    const file = join(dir, 'v0.27.0', 'snapshots', 'ds_cnn_s_f32.llvm.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"weight": 1', '"weight": 2'));
     expect(() => readBaseline(dir, 'v0.27.0')).toThrow(InputError);
     expect(() => readBaseline(dir, 'v0.27.0')).toThrow(`${file}: content does not match its sha256 in ${join(dir, 'v0.27.0', CONTENT_RECORD)}`);
   });
 
   it('names a snapshot that breaks the schema, with the JSON path', () => {
-    cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), join(dir, 'v0.27.0'), { recursive: true });
-    const file = join(dir, 'v0.27.0', 'snapshots', 'squeezenet.llvm.json');
+    cpSync(join(FIXTURE_BASELINES, 'v0.27.0-ir'), join(dir, 'v0.27.0'), { recursive: true });
+    const file = join(dir, 'v0.27.0', 'snapshots', 'ds_cnn_s_f32.llvm.json');
     const text = JSON.stringify({ schemaVersion: 1, stages: {} });
     writeFileSync(file, text);
     const manifestFile = join(dir, 'v0.27.0', 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    manifest.snapshots.find((e: { file: string }) => e.file.endsWith('squeezenet.llvm.json')).sha256 = createHash('sha256').update(text).digest('hex');
+    manifest.snapshots.find((e: { file: string }) => e.file.endsWith('ds_cnn_s_f32.llvm.json')).sha256 = createHash('sha256').update(text).digest('hex');
     writeFileSync(manifestFile, JSON.stringify(manifest));
     // Consistent but invalid, as a buggy writer would leave it: the record is made afresh.
     writeFileSync(join(dir, 'v0.27.0', CONTENT_RECORD), BaselineContents.compute(join(dir, 'v0.27.0')));
@@ -79,9 +81,9 @@ describe('readBaseline', () => {
   });
 
   it('names a manifest that lists a missing snapshot', () => {
-    cpSync(join(DEFAULT_BASELINES, 'v0.27.0'), join(dir, 'v0.27.0'), { recursive: true });
-    rmSync(join(dir, 'v0.27.0', 'snapshots', 'vgg19.llvm.json'));
-    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(/vgg19\.llvm\.json: listed in .*SHA256SUMS but missing/);
+    cpSync(join(FIXTURE_BASELINES, 'v0.27.0-ir'), join(dir, 'v0.27.0'), { recursive: true });
+    rmSync(join(dir, 'v0.27.0', 'snapshots', 'resnet50.llvm.json'));
+    expect(() => readBaseline(dir, 'v0.27.0')).toThrow(/resnet50\.llvm\.json: listed in .*SHA256SUMS but missing/);
   });
 });
 

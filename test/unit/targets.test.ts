@@ -1,8 +1,9 @@
-/** Per-target comparison on real snapshots of every corpus target (scripts/capture-fixtures.sh: v0.19 and 0.27 wheels, ds_cnn_s_f32). */
+/** Per-target comparison on real snapshots of every corpus target (scripts/capture-fixtures.sh: v0.19, 0.26 and 0.27 wheels, ds_cnn_s_f32). */
 import { describe, expect, it } from 'vitest';
 import { assembleResult } from '../../src/check/assemble.js';
 import { comparePair } from '../../src/check/compare.js';
 import { CONCERNS } from '../../src/check/concerns.js';
+import type { ArtifactsStage } from '../../src/artifacts/stage.js';
 import { baseline, compareContext } from '../helpers/fixtures.js';
 
 const TARGETS = ['llvm', 'cuda', 'vulkan', 'c'];
@@ -13,7 +14,7 @@ function check(base: string, cand: string) {
 }
 
 describe('targets', () => {
-  for (const name of ['v0.19.0-targets', 'v0.27.0-targets']) {
+  for (const name of ['v0.19.0-targets', 'v0.26.0-targets', 'v0.27.0-targets']) {
     it(`${name}: silent against itself on every target`, () => {
       const b = baseline(name);
       expect([...b.snapshots.values()].map((s) => s.target.id).sort()).toEqual([...TARGETS].sort());
@@ -46,5 +47,31 @@ describe('targets', () => {
     const c = r.models.find((m) => m.target === 'c') as unknown as { artifacts: { candidateOnCandidate: string; baselineOnBaseline: string } };
     expect(c.artifacts.baselineOnBaseline).toBe('no library (C flow only)');
     expect(c.artifacts.candidateOnCandidate).toBe('runs');
+  });
+
+  it('0.27 against itself: IR compared on llvm, cuda and vulkan; the cuda library built, not run, kept as digests', () => {
+    const r = check('v0.27.0-targets', 'v0.27.0-targets');
+    const cells = Object.fromEntries(r.targets.rows.map((row) => [row.target, row.cells]));
+    for (const t of ['llvm', 'cuda', 'vulkan']) expect(cells[t]!['ir-snapshots'], t).toBe('compared 1');
+    expect(cells.c!['ir-snapshots']).toBe('not collected on this target');
+    expect(cells.cuda!.artifacts).toBe('built, not run 1 (no cuda device on this machine)');
+    const cuda = baseline('v0.27.0-targets').snapshots.get('ds_cnn_s_f32/cuda')!.stages.artifacts as ArtifactsStage;
+    // No reference outputs: nothing a check could run it against, so the library is its digest.
+    expect(cuda.library).toMatchObject({ stored: false, reason: expect.stringMatching(/^built where it could not run \(no cuda device on this machine\)/) });
+    expect(cuda.files ?? []).toEqual([]);
+    expect(cuda.kernels).toMatchObject({ format: 'cuda', kernels: 14 });
+    const row = r.models.find((m) => m.target === 'cuda') as unknown as { artifacts: Record<string, string> };
+    expect(row.artifacts.candidateOnCandidate).toBe('built, not run: no cuda device on this machine; 14 cuda kernels (0.24 MB of source, the same source as the other side)');
+    expect(row.artifacts.baselineOnCandidate).toBe('not run: no cuda device on this machine');
+    expect(r.skipped.filter((s) => s.target === 'cuda').map((s) => s.code)).toEqual(['not-available']);
+  });
+
+  it('0.26 → 0.27 on cuda: the scheduled PrimFuncs compared with 0.27\'s parser, the kernels\' source told apart', () => {
+    const r = check('v0.26.0-targets', 'v0.27.0-targets');
+    const cells = Object.fromEntries(r.targets.rows.map((row) => [row.target, row.cells]));
+    expect(cells.cuda!['ir-snapshots']).toBe('compared 1');
+    const ir = r.models.find((m) => m.target === 'cuda') as unknown as { ir: { compared: number }; artifacts: Record<string, string> };
+    expect(ir.ir.compared).toBe(7);
+    expect(ir.artifacts.candidateOnCandidate).toMatch(/^built, not run: no cuda device on this machine; 14 cuda kernels \([\d.]+ MB of source, source (differs from|the same as) the other side\)$/);
   });
 });
