@@ -58,6 +58,8 @@ for m in d["models"]:
 json.dump(d, open(sys.argv[2], "w"), indent=1)
 PY
 node dist/cli.js baseline create --tvm "docker:$v010" --corpus "$work/corpus-cuda-unpinned.json" --only squeezenet,ds_cnn_s_f32 --no-ir --name v0.10.0-cuda-unpinned --baselines "$out"
+# v0.10 exports a boolean target attribute as 1, v0.19 as true (vulkan's supports_float32): one value.
+node dist/cli.js baseline create --tvm "docker:$v010" --only ds_cnn_s_f32 --target vulkan --no-ir --name v0.10.0-vulkan-keys --baselines "$out"
 node dist/cli.js check --against v0.10.0-cuda-unpinned --tvm v0.19 --corpus "$work/corpus-cuda-unpinned.json" --no-ir --baselines "$out" --save-candidate-as v0.19.0-cuda-unpinned-vs-v0.10.0 --format json -q >/dev/null || [ $? -eq 1 ]
 # The tree lives in a temporary folder: keep the path out of the committed fixture.
 sed -i "s#$work#[CHECKOUT]#g" "$out"/*/manifest.json

@@ -10,12 +10,18 @@ import { targetDefaultChanged } from './rules.js';
 type Completed = Record<string, unknown>;
 
 const show = (v: unknown): string => (v === undefined ? '(none)' : Array.isArray(v) ? v.join(',') : String(v));
-const stable = (t: Completed): string => JSON.stringify(Object.keys(t).sort().map((k) => [k, t[k]]));
+/**
+ * An attribute's value as TVM means it: a boolean attribute exported as 1 by v0.10 (an IntImm) and
+ * as true by v0.19 (a Bool) is one value, as it is to the probe (Python: 1 == True), which then
+ * does not extract again.
+ */
+const value = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x === true ? 1 : x === false ? 0 : x));
+const stable = (t: Completed): string => JSON.stringify(Object.keys(t).sort().map((k) => [k, value(t[k])]));
 
 /** "mtriple: x86_64-unknown-linux-gnu → x86_64-conda-linux-gnu", one per attribute that differs. */
 export function targetChanges(base: Completed, cand: Completed): string[] {
   const keys = [...new Set([...Object.keys(base), ...Object.keys(cand)])].sort();
-  return keys.filter((k) => JSON.stringify(base[k]) !== JSON.stringify(cand[k])).map((k) => `${k}: ${show(base[k])} → ${show(cand[k])}`);
+  return keys.filter((k) => value(base[k]) !== value(cand[k])).map((k) => `${k}: ${show(base[k])} → ${show(cand[k])}`);
 }
 
 function effect(models: number, under: UnderBaselineTarget[], sameSystem: boolean): string {

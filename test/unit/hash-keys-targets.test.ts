@@ -18,6 +18,15 @@ describe('the corpus target as each TVM completes it', () => {
     expect(targetChanges(v19.canonicalTarget!, v19.canonicalTarget!)).toEqual([]);
   });
 
+  it('takes a boolean attribute exported as 1 (v0.10) and as true (v0.19) for one value', () => {
+    const v10vk = snapshot('v0.10.0-vulkan-keys', 'ds_cnn_s_f32', 'vulkan').stages.hash_keys!;
+    const v19vk = snapshot('v0.19.0-targets', 'ds_cnn_s_f32', 'vulkan').stages.hash_keys!;
+    expect(v10vk.canonicalTarget!.supports_float32).toBe(1);
+    expect(v19vk.canonicalTarget!.supports_float32).toBe(true);
+    expect(targetChanges(v10vk.canonicalTarget!, v19vk.canonicalTarget!)).toEqual([]);
+    expect(targetDefaultFindings([{ model: 'ds_cnn_s_f32', target: 'vulkan', base: v10vk, cand: v19vk }])).toEqual([]);
+  });
+
   it('is one finding per target, not per model, and says why its effect was not measured', () => {
     const pairs = ['squeezenet', 'squeezenet'].map((model) => ({ model, target: 'llvm', base: v19, cand: v27 }));
     const findings = targetDefaultFindings(pairs);
