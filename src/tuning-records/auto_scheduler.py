@@ -154,17 +154,19 @@ def apply(ctx, out):
     if causes:
         out["cause"] = "; ".join(causes)
     if out["applied"] < out["stored"]:
-        out["rescue"] = _rescue(ctx, ctx["cross"]["files"])
+        lost = set(json.loads(b["workloadKey"])[0] for b in ctx["cross"].get("tasks", []) if b.get("workloadKey") and b["workloadKey"] not in hits)
+        out["rescue"] = _rescue(ctx, ctx["cross"]["files"], lost)
     return out
 
 
-def _rescue(ctx, files):
-    """What `compat records migrate` would keep: the lost records' steps replayed on this release's
-    tasks, written to a scratch log and applied by a real build."""
+def _rescue(ctx, files, lost):
+    """What `compat records migrate` would keep of the lost records (those of the baseline tasks,
+    by workload hash, the build was not dispatched to): the records' steps replayed on this
+    release's tasks, written to a scratch log and applied by a real build."""
     work = tempfile.mkdtemp(prefix="tvm-compat-rescue-")
     try:
         migrate = ctx["common"].load_by_path("tuning-records/migrate.py")
-        rows = migrate._migrate_relay(ctx, files, work)["migrations"]
+        rows = [r for r in migrate._migrate_relay(ctx, files, work)["migrations"] if r["key"] in lost]
         return {"records": len(rows), "attached": sum(1 for r in rows if r.get("proven")),
                 "failures": sorted(set(r.get("reason", "migrated but not applied by the build") for r in rows if not r.get("proven")))}
     except Exception as exc:
