@@ -7,7 +7,7 @@ import { DEFAULT_BASELINES } from '../../src/baseline/store.js';
 import { diffBaselines } from '../../src/check/run-check.js';
 
 const r = diffBaselines(DEFAULT_BASELINES, 'v0.10', 'v0.11');
-type Keys = { baselineTasks: number; survived: number };
+type Keys = { baselineTasks: number; survived: number; metaSchedule?: { baselineTasks: number; survived: number } };
 const keys = (target: string) => r.models.filter((m) => m.target === target && m.keys).map((m) => [m.model, m.keys as Keys] as const);
 
 describe('v0.10 → v0.11', () => {
@@ -16,11 +16,11 @@ describe('v0.10 → v0.11', () => {
     expect(llvm.length).toBe(13);
     expect(llvm.reduce((n, [, k]) => n + k.baselineTasks, 0)).toBe(400);
     expect(llvm.reduce((n, [, k]) => n + k.survived, 0)).toBe(300);
-    const moved = r.findings.filter((f) => f.rule === 'task-key-changed' && f.target === 'llvm');
+    const moved = r.findings.filter((f) => f.rule === 'task-key-changed' && f.target === 'llvm' && !f.subject.startsWith('meta_schedule:'));
     expect(moved.length).toBe(49);
     for (const f of moved) expect(f.subject).toMatch(/pool2d/);
     expect(f(moved[0]!.evidence?.diff)).toMatch(/^-tensor\(.*\n\+(pool_max|pool_sum|pool_avg|adaptive_pool_sum|adaptive_pool_max)\(/m);
-    const added = r.findings.filter((x) => x.rule === 'task-added' && x.target === 'llvm' && x.model === 'mobilenet_v1_025_int8');
+    const added = r.findings.filter((x) => x.rule === 'task-added' && x.target === 'llvm' && x.model === 'mobilenet_v1_025_int8' && !x.subject.startsWith('meta_schedule:'));
     expect(added.length).toBe(22);
     for (const x of added) expect(x.subject).toMatch(/fixed_point_multiply_per_axis/);
   });
@@ -30,8 +30,17 @@ describe('v0.10 → v0.11', () => {
     for (const t of ['cuda', 'vulkan']) {
       const got = keys(t);
       expect(got.map(([m]) => m).sort(), t).toEqual(['ds_cnn_s_f32', 'mobilenet_v1_025_f32', 'mobilenet_v1_025_int8', 'mobilenet_v2_035_f32', 'shufflenet', 'squeezenet']);
-      for (const [m, k] of got) expect(k, `${t} ${m}`).toEqual(llvm.get(m));
+      // v0.10/v0.11 carry MetaSchedule keys on llvm only; the auto_scheduler keys are compared.
+      for (const [m, { metaSchedule: _, ...k }] of got) expect(k, `${t} ${m}`).toEqual({ ...llvm.get(m), metaSchedule: undefined });
     }
+  });
+
+  it('moves every llvm MetaSchedule-on-Relay key of all 13 models', () => {
+    const ms = keys('llvm').map(([m, k]) => [m, k.metaSchedule] as const);
+    expect(ms.filter(([, k]) => k && k.baselineTasks > 0).length).toBe(13);
+    expect(ms.reduce((n, [, k]) => n + (k?.survived ?? 0), 0)).toBe(0);
+    const moved = r.findings.filter((x) => x.rule === 'task-key-changed' && x.target === 'llvm' && x.subject.startsWith('meta_schedule:'));
+    expect(moved.length).toBe(454);
   });
 
   it("stores v0.11's run of v0.10's llvm and Vulkan libraries: they load and run with max abs 0", () => {
