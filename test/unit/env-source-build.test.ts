@@ -64,6 +64,7 @@ describe('source build config', () => {
   it('pins numpy < 2 for v0.10/v0.11 and refuses a version it has no pins for', () => {
     expect(pinsFor({ majorMinor: '0.10', version: '0.10.0', path: '/t' })).toContain('numpy==1.23.5');
     expect(pinsFor({ majorMinor: '0.11', version: '0.11.dev0', path: '/t' })).toContain('onnx==1.13.1');
+    expect(pinsFor({ majorMinor: '0.18', version: '0.18.0', path: '/t' })).toContain('numpy==1.26.4');
     expect(() => pinsFor({ majorMinor: '0.21', version: '0.21.0', path: '/t' })).toThrow(UsageError);
   });
 });

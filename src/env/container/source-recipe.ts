@@ -59,9 +59,32 @@ const PERIOD_PINS_2022 = [
   'tornado==6.2',
 ];
 
+/**
+ * v0.18 (Nov 2024): the newest of its period with cp311 wheels, as v0.19's release pins (numpy < 2,
+ * onnx < 1.18); ml_dtypes and packaging are core requirements of v0.18 (python/gen_requirements.py),
+ * synr is not (the TVMScript parser is TVM's own since v0.12).
+ */
+const PERIOD_PINS_2024 = [
+  'numpy==1.26.4',
+  'scipy==1.14.1',
+  'ml-dtypes==0.5.0',
+  'onnx==1.17.0',
+  'protobuf==5.28.3',
+  'tflite==2.18.0',
+  'flatbuffers==24.3.25',
+  'attrs==24.2.0',
+  'decorator==5.1.1',
+  'psutil==6.1.0',
+  'typing_extensions==4.12.2',
+  'cloudpickle==3.1.0',
+  'tornado==6.4.1',
+  'packaging==24.2',
+];
+
 export const SOURCE_PINS: Record<string, string[]> = {
   '0.10': PERIOD_PINS_2022,
   '0.11': PERIOD_PINS_2022,
+  '0.18': PERIOD_PINS_2024,
 };
 
 /** The modules the image's build imports to prove it works, by era (the tree's major.minor). */
