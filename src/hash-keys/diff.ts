@@ -3,13 +3,18 @@ import type { HashKeysStage, HashKeyTask } from '../probe/snapshot.js';
 import { finding, type Finding } from '../rules/types.js';
 import { unifiedDiff } from '../util/text-diff.js';
 import { matchTasks } from './match.js';
-import { hashKeysFailed, taskAdded, taskKeyChanged, taskKeyChangedSameText, taskRemoved, taskWeightChanged } from './rules.js';
+import { hashKeysFailed, taskAdded, taskKeyChanged, taskKeyChangedSameText, taskRemoved, taskWeightChanged, workloadHashChangedSameText } from './rules.js';
+import { recomputesStoredHashes } from './match.js';
 import { skip } from '../concerns/skips.js';
 
 export interface KeyStats {
   baselineTasks: number;
   candidateTasks: number;
-  /** Baseline tasks whose record key exists unchanged in the candidate: their records still apply. */
+  /**
+   * Baseline tasks whose records the candidate still finds by key: the key is unchanged, or (MetaSchedule
+   * in a TVM that recomputes stored hashes, v0.12 on) the workload prints the same. Whether the
+   * database opens at all is the tuning-records concern's, measured where the baseline has records.
+   */
   survived: number;
   /** survived / baselineTasks, 0..1, rounded to 4 places. */
   share: number;
@@ -32,16 +37,21 @@ export function diffHashKeys(base: HashKeysStage, cand: HashKeysStage, ctx: Pick
   const { pairs, removed, added } = matchTasks(baseTasks, candTasks);
   const where = { model: ctx.model, target: ctx.target };
   const findings: Finding[] = [];
+  const recomputed = cand.kind === 'meta_schedule' && recomputesStoredHashes(ctx.candidate.tvmVersion);
   let survived = 0;
   let survivedWeight = 0;
   for (const { by, baseline: b, candidate: c } of pairs) {
     const subject = c.name;
-    if (by === 'key') {
+    // A MetaSchedule database that recomputes stored hashes still finds a workload that prints the same.
+    const found = by === 'key' || (recomputed && b.text === c.text);
+    if (found) {
       survived += 1;
       survivedWeight += b.weight;
-    } else {
+    }
+    if (by !== 'key') {
       const args = { baselineKey: b.key, candidateKey: c.key, matchedBy: by, baselineName: b.name };
-      if (b.text === c.text) findings.push(finding(taskKeyChangedSameText, { ...where, subject, args }));
+      if (b.text === c.text && recomputed) findings.push(finding(workloadHashChangedSameText, { ...where, subject, args }));
+      else if (b.text === c.text) findings.push(finding(taskKeyChangedSameText, { ...where, subject, args: { ...args, why: sameTextLoss(cand.kind) } }));
       else
         findings.push(
           finding(taskKeyChanged, {
@@ -71,6 +81,12 @@ export function diffHashKeys(base: HashKeysStage, cand: HashKeysStage, ctx: Pick
     },
   };
 }
+
+/** Why a key that moved with its text unchanged still loses the record: what the lookup compares. */
+const sameTextLoss = (kind: HashKeysStage['kind']): string =>
+  kind === 'meta_schedule'
+    ? "the candidate's JSONDatabase refuses a stored hash it does not recompute (v0.10/v0.11: \"Module hash changed\"), so the database no longer loads"
+    : 'auto_scheduler looks records up by the key string';
 
 const taskArgs = (t: HashKeyTask) => ({ key: t.key, shapes: JSON.stringify(t.shapes), weight: t.weight });
 

@@ -56,14 +56,14 @@ export const hashKeys: Concern<HashKeysStage> = {
   overall: (pairs, sides) => [...targetDefaultFindings(pairs), ...tuningSystemGone(pairs, sides)],
   table: {
     resultKey: 'keys',
-    title: { text: 'Tuning-record keys that survived (baseline tasks whose record key is unchanged)', markdown: 'Tuning-record keys' },
+    title: { text: 'Tuning-record keys that survived (baseline tasks the candidate finds by key: the same key, or for MetaSchedule from v0.12 the same workload)', markdown: 'Tuning-record keys' },
     columns: [
       { key: 'baselineTasks', title: 'baseline', markdown: 'baseline tasks', format: 'count' },
       { key: 'candidateTasks', title: 'candidate', markdown: 'candidate tasks', format: 'count' },
-      { key: 'survived', title: 'survived', markdown: 'keys unchanged', format: 'count' },
+      { key: 'survived', title: 'survived', markdown: 'keys found', format: 'count' },
       { key: 'share', title: 'share', markdown: 'share', format: 'percent', width: 6 },
       { key: 'weightedShare', title: 'weighted', markdown: 'weighted', format: 'percent' },
-      { key: 'metaSchedule', title: 'MetaSchedule', markdown: 'MetaSchedule keys unchanged', format: metaScheduleCell, optional: true },
+      { key: 'metaSchedule', title: 'MetaSchedule', markdown: 'MetaSchedule keys found', format: metaScheduleCell, optional: true },
     ],
   },
   rules: HASH_KEY_RULES,

@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { HashKeyTask } from '../probe/snapshot.js';
 
 /** How a baseline task was paired with a candidate task, strongest evidence first. */
@@ -17,6 +18,17 @@ export interface TaskMatching {
 
 /** What a record is matched by: auto_scheduler compares md5 and shapes, MetaSchedule the hash. */
 export const recordKey = (t: HashKeyTask): string => t.workloadKey ?? t.key;
+
+/**
+ * Whether this TVM's MetaSchedule JSONDatabase recomputes each stored workload's structural hash
+ * when it opens a database (v0.12 on, apache/tvm#14188), rather than refusing one whose stored hash
+ * differs (v0.10, v0.11: "ValueError: Module hash changed"). A version that does not parse is
+ * taken as the stricter kind.
+ */
+export function recomputesStoredHashes(tvmVersion: string): boolean {
+  const v = semver.coerce(tvmVersion);
+  return v !== null && semver.gte(v, '0.12.0');
+}
 
 const shapesOf = (t: HashKeyTask): string => JSON.stringify(t.shapes);
 

@@ -16,10 +16,21 @@ export const taskKeyChangedSameText = defineRule({
   concern: 'hash-keys',
   severity: 'breaking',
   title: 'Tuning-record key changed, text unchanged',
-  message: 'Key of task "{subject}" changed ({baselineKey} → {candidateKey}) although its printed text is identical',
+  message: 'Key of task "{subject}" changed ({baselineKey} → {candidateKey}) although its printed text is identical; {why}',
   explain:
-    'The printed workload is the same in both versions, but the key differs: the hash function changed, or the IR carries a difference the printer does not show. MetaSchedule recomputes each stored workload\'s hash when it opens a database, so a moved key alone loses no record; where the baseline stores records the check applies them, and tuning-records-no-longer-apply gives the measured cause.',
+    'The printed workload is the same in both versions, but the key differs: the hash function changed, or the IR carries a difference the printer does not show. The record is lost where the key is what a lookup compares: auto_scheduler matches the workload key string, and MetaSchedule in v0.10 and v0.11 refuses a database whose stored hash differs from the one it computes ("ValueError: Module hash changed"). From v0.12 MetaSchedule recomputes the hash instead, and the same case is workload-hash-changed-same-text.',
   upgradeNote: 'Re-tune task "{subject}" of {model} ({target}): its key moved although the workload prints the same.',
+});
+
+export const workloadHashChangedSameText = defineRule({
+  id: 'workload-hash-changed-same-text',
+  concern: 'hash-keys',
+  severity: 'warning',
+  title: 'MetaSchedule workload hash changed, text unchanged',
+  message: 'Structural hash of MetaSchedule task "{subject}" changed ({baselineKey} → {candidateKey}) although its TVMScript is identical; the candidate recomputes stored hashes, so this alone loses no record',
+  explain:
+    "From v0.12 (apache/tvm#14188) MetaSchedule's JSONDatabase recomputes each stored workload's structural hash when it opens a database and matches records by that hash and structural equality, so a hash that moved while the workload prints the same loses no record by itself (measured: every stored hash replaced by \"0\" still applies 3 of 3 in the same release). What does lose records is a database the candidate cannot open, or a workload that no longer compares equal: where the baseline stores records the check applies them and tuning-records-no-longer-apply gives the measured cause. Tools that key their own caches by the structural hash do see a new key.",
+  upgradeNote: 'MetaSchedule task "{subject}" of {model} ({target}) has a new structural hash; databases still match it, caches keyed by the hash do not.',
 });
 
 export const taskAdded = defineRule({
@@ -98,6 +109,7 @@ export const targetDefaultChanged = defineRule({
 export const HASH_KEY_RULES = [
   taskKeyChanged,
   taskKeyChangedSameText,
+  workloadHashChangedSameText,
   taskAdded,
   taskRemoved,
   taskWeightChanged,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffHashKeys } from '../../src/hash-keys/diff.js';
 import { hashKeys } from '../../src/hash-keys/index.js';
-import { baseName, matchTasks } from '../../src/hash-keys/match.js';
+import { baseName, matchTasks, recomputesStoredHashes } from '../../src/hash-keys/match.js';
 import { compareContext, snapshot } from '../helpers/fixtures.js';
 
 const ctx = compareContext('v0.19.0', 'v0.19.0-conv2d-index-order', 'squeezenet');
@@ -56,14 +56,14 @@ describe('matchTasks on real tasks', () => {
     expect(d.stats.share).toBe(1);
   });
 
-  it('gives every task-key-changed finding the diff of the two texts, and task-key-changed-same-text none', () => {
+  it('gives every task-key-changed finding the diff of the two texts, and a same-text hash move none', () => {
     const changed = diffHashKeys(snapshot('v0.19.0', 'squeezenet').stages.hash_keys!, snapshot('v0.19.0-conv2d-index-order', 'squeezenet').stages.hash_keys!, ctx);
     const withText = changed.findings.filter((f) => f.rule === 'task-key-changed');
     expect(withText).toHaveLength(18);
     for (const f of withText) expect(f.evidence?.diff).toMatch(/^--- v0\.19\.0\/.*\n\+\+\+ .*\n@@ /);
     const relaxCtx = compareContext('v0.25.0', 'v0.27.0', 'shufflenet');
     const same = diffHashKeys(snapshot('v0.25.0', 'shufflenet').stages.hash_keys!, snapshot('v0.27.0', 'shufflenet').stages.hash_keys!, relaxCtx);
-    const sameText = same.findings.filter((f) => f.rule === 'task-key-changed-same-text');
+    const sameText = same.findings.filter((f) => f.rule === 'workload-hash-changed-same-text');
     expect(sameText).toHaveLength(57);
     for (const f of sameText) expect(f.evidence).toBeUndefined();
   });
@@ -120,5 +120,31 @@ describe('MetaSchedule keys of the Relay era (v0.19 has both tuning systems)', (
     const n = hashKeys.diff(plain, without, msCtx, { baseline: {} as never, candidate: {} as never });
     expect(n.skipped.map((s) => [s.code, s.args.what, s.args.side])).toEqual([['not-available', 'MetaSchedule keys on Relay', 'candidate']]);
     expect(n.stats).not.toHaveProperty('metaSchedule');
+  });
+});
+
+describe('a MetaSchedule hash that moved with its TVMScript unchanged (0.25 → 0.27, ShuffleNet)', () => {
+  const b = snapshot('v0.25.0', 'shufflenet').stages.hash_keys!;
+  const c = snapshot('v0.27.0', 'shufflenet').stages.hash_keys!;
+  const real = compareContext('v0.25.0', 'v0.27.0', 'shufflenet');
+
+  it('is a warning where the candidate recomputes stored hashes (v0.12 on): the database still matches it', () => {
+    const d = diffHashKeys(b, c, real);
+    expect(d.findings).toHaveLength(57);
+    for (const f of d.findings) expect([f.rule, f.severity]).toEqual(['workload-hash-changed-same-text', 'warning']);
+    expect(d.stats).toMatchObject({ baselineTasks: 57, survived: 57, share: 1 });
+  });
+
+  it("is breaking where the candidate checks them (v0.10/v0.11 stop at 'Module hash changed')", () => {
+    const d = diffHashKeys(b, c, { ...real, candidate: { ...real.candidate, tvmVersion: '0.11.dev0' } });
+    expect(new Set(d.findings.map((f) => `${f.rule} ${f.severity}`))).toEqual(new Set(['task-key-changed-same-text breaking']));
+    expect(d.stats).toMatchObject({ baselineTasks: 57, survived: 0, share: 0 });
+    expect(String(d.findings[0]!.args.why)).toMatch(/Module hash changed/);
+  });
+
+  it('knows which releases recompute, from the version each reports', () => {
+    expect(['0.10.0', '0.11.dev0', '0.11.1'].map(recomputesStoredHashes)).toEqual([false, false, false]);
+    expect(['0.12.0', '0.19.0', '0.27.0.post1', '0.20.dev0'].map(recomputesStoredHashes)).toEqual([true, true, true, true]);
+    expect(recomputesStoredHashes('unknown')).toBe(false);
   });
 });

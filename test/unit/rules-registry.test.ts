@@ -19,7 +19,7 @@ const docs = resolve(packageRoot, 'docs', 'rules');
 /** Real pairs: [baseline, candidate, model] from committed baselines and captured fixtures. */
 const FIRES: Record<string, [string, string, string]> = {
   'task-key-changed': ['v0.19.0', 'v0.19.0-conv2d-index-order', 'squeezenet'],
-  'task-key-changed-same-text': ['v0.25.0', 'v0.27.0', 'shufflenet'],
+  'workload-hash-changed-same-text': ['v0.25.0', 'v0.27.0', 'shufflenet'],
   'hash-keys-failed': ['v0.19.0', 'v0.19.0-conv2d-operand-swap', 'squeezenet'],
   'frontend-import-fails': ['v0.27.0', 'v0.25.0', 'squeezenet'],
   'frontend-import-fixed': ['v0.25.0', 'v0.27.0', 'squeezenet'],
@@ -66,7 +66,7 @@ const FIRES_IN_INTEGRATION: Record<string, string> = {
 };
 
 /** Rules whose real trigger has not been captured yet; each is listed in the closing note. */
-const NO_REAL_PAIR_YET = new Set(['task-weight-changed', 'artifacts-failed', 'library-run-fails', 'library-outputs-differ']);
+const NO_REAL_PAIR_YET = new Set(['task-key-changed-same-text', 'task-weight-changed', 'artifacts-failed', 'library-run-fails', 'library-outputs-differ']);
 
 function findingsFor(base: string, cand: string, model: string) {
   const b = baseline(base);
@@ -107,7 +107,7 @@ describe('rule registry', () => {
   }
 
   it('reports nothing for any committed snapshot compared with itself', () => {
-    for (const name of ['v0.19.0', 'v0.25.0', 'v0.26.0', 'v0.27.0']) {
+    for (const name of ['v0.10.0', 'v0.11.0', 'v0.19.0', 'v0.25.0', 'v0.26.0', 'v0.27.0']) {
       for (const s of baseline(name).snapshots.values()) {
         const cmp = comparePair(s, s, compareContext(name, name, s.model.id, s.target.id), CONCERNS);
         expect(cmp.findings, `${name} ${s.model.id}`).toEqual([]);
