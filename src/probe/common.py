@@ -8,6 +8,7 @@ library and tvm only.
 import importlib
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -31,10 +32,13 @@ def load_by_path(relpath, name=None):
 
 
 def error_record(exc):
-    """{type, message, detail}: TVM errors put the useful line last; keep both ends, short."""
+    """{type, message, detail}: TVM errors put the useful line last; keep both ends, short. A failed
+    compile (export_library's g++) ends with its command line, so its first error line is the message."""
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     message = str(exc).strip().splitlines()
-    first = message[-1] if message else type(exc).__name__
+    # The file name without its temporary folder, so that two runs record the same message.
+    compiler = [re.sub(r"(?:/[^\s/:]+)+/(?=[^\s/:]+:\d+)", "", line.strip()) for line in message if ": error: " in line or ": fatal error: " in line]
+    first = compiler[0] if compiler else message[-1] if message else type(exc).__name__
     return {"type": type(exc).__name__, "message": first[:500], "detail": text[-4000:]}
 
 
