@@ -29,6 +29,8 @@ def apply(ctx):
     cross = ctx["cross"]
     rows = [{"name": t["name"], "stored": int(t.get("records", 0)), "applied": 0} for t in cross.get("tasks", [])]
     out = {"mode": "apply", "baselineKind": cross.get("kind"), "stored": sum(r["stored"] for r in rows), "tasks": rows}
+    if cross.get("baseline"):
+        out["baseline"] = cross["baseline"]
     cause = unpaired_cause(cross.get("kind"), ctx["era"])
     if cause:
         for r in rows:

@@ -1,3 +1,4 @@
+import { skip } from '../concerns/skips.js';
 import type { Concern, ConcernDiff, FileStore } from '../concerns/types.js';
 import type { StageRecord } from '../probe/snapshot.js';
 import type { Finding } from '../rules/types.js';
@@ -34,6 +35,8 @@ export interface TuningStage extends StageRecord {
   mode?: 'tune' | 'apply' | 'migrate';
   kind?: 'auto_scheduler' | 'meta_schedule';
   baselineKind?: string | null;
+  /** apply: the baseline whose records were applied (a stored candidate run carries it). */
+  baseline?: string;
   tasks?: TuningTask[];
   records?: number;
   stored?: number;
@@ -74,11 +77,19 @@ export function tuningCrossInput(base: TuningStage, baseline: { name: string }, 
   return { kind: base.kind ?? 'meta_schedule', baseline: baseline.name, files: paths, tasks: base.tasks ?? [] };
 }
 
-export function tuningDiff(base: TuningStage, cand: TuningStage, ctx: { model: string; target: string }): ConcernDiff {
+export function tuningDiff(base: TuningStage, cand: TuningStage, ctx: { model: string; target: string; baseline: { name: string } }): ConcernDiff {
   const findings: Finding[] = [];
   // Only a baseline that tuned, against a candidate that applied its records (a stored candidate
   // run compared with itself has applied on both sides: nothing to say).
-  if (base.mode !== 'tune' || cand.mode !== 'apply') return { findings, skipped: [] };
+  if (base.mode !== 'tune') return { findings, skipped: [] };
+  const mine = cand.mode === 'apply' && (cand.baseline === undefined || cand.baseline === ctx.baseline.name);
+  if (!mine) {
+    // A stored run (compat diff) tuned records of its own, or applied another baseline's: nothing
+    // applied these, so whether they still apply is not known.
+    if (!base.records) return { findings, skipped: [] };
+    const reason = cand.mode === 'apply' ? `the stored candidate run applied baseline ${cand.baseline}'s` : 'no candidate TVM ran';
+    return { findings, skipped: [skip('not-tried', { what: `applying the baseline's ${base.records} tuning records`, reason })] };
+  }
   const stored = cand.stored ?? 0;
   const applied = cand.applied ?? 0;
   const cause = cand.cause ?? '';
@@ -108,6 +119,7 @@ export const tuningRecordsConcern = {
   settings: (run) => (run.mode === 'baseline' ? TUNING_SETTINGS : run.mode === 'migrate' ? { migrate: true } : undefined),
   failedRule: tuningRecordsNoLongerApply,
   crossInput: (base, baseline, files) => tuningCrossInput(base, baseline, files),
+  notTried: (base, cand) => (base.mode === 'tune' && base.records && cand.mode !== 'apply' ? 'no candidate TVM applied the records' : undefined),
   diff: (base, cand, ctx) => tuningDiff(base, cand, ctx),
   table: {
     resultKey: 'tuning',

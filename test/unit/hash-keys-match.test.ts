@@ -107,7 +107,7 @@ describe('MetaSchedule keys of the Relay era (v0.19 has both tuning systems)', (
     const same = hashKeys.diff(plain, plain, msCtx, { baseline: {} as never, candidate: {} as never });
     expect(same.findings).toEqual([]);
     expect(same.stats).toMatchObject({ metaSchedule: { survived: 26, share: 1 } });
-    const old = hashKeys.diff(snapshot('v0.19.0', 'squeezenet').stages.hash_keys!, patched, ctx, { baseline: {} as never, candidate: {} as never });
+    const old = hashKeys.diff(snapshot('v0.19.0-ir', 'squeezenet').stages.hash_keys!, patched, ctx, { baseline: {} as never, candidate: {} as never });
     expect(old.stats).not.toHaveProperty('metaSchedule');
     expect(old.findings.some((f) => f.subject.startsWith('meta_schedule:'))).toBe(false);
   });

@@ -37,7 +37,7 @@ describe('the corpus target as each TVM completes it', () => {
   });
 
   it('stays silent where a side has no completed target (a baseline made before it was recorded)', () => {
-    const old = snapshot('v0.19.0', 'squeezenet').stages.hash_keys!;
+    const old = snapshot('v0.19.0-ir', 'squeezenet').stages.hash_keys!;
     expect(old.canonicalTarget).toBeUndefined();
     expect(targetDefaultFindings([{ model: 'squeezenet', target: 'llvm', base: old, cand: v27 }])).toEqual([]);
   });

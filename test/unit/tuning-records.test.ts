@@ -12,14 +12,14 @@ import { packageRoot } from '../../src/paths.js';
 import type { MigrateResult } from '../../src/tuning-records/migrate.js';
 
 const stage = (name: string, model = 'ds_cnn_s_f32') => snapshot(name, model).stages.tuning as TuningStage;
-const at = { model: 'ds_cnn_s_f32', target: 'llvm' };
+const at = (baseline: string) => ({ model: 'ds_cnn_s_f32', target: 'llvm', baseline: { name: baseline } });
 
 describe('tuning records diff', () => {
   it('same release: every stored record was applied, nothing to report', () => {
     const base = stage('v0.27.0-tuning');
     expect(base.mode).toBe('tune');
     expect(base.records).toBeGreaterThan(0);
-    const d = tuningDiff(base, stage('v0.27.0-tuning-vs-v0.27.0-tuning'), at);
+    const d = tuningDiff(base, stage('v0.27.0-tuning-vs-v0.27.0-tuning'), at('v0.27.0-tuning'));
     expect(d.findings).toEqual([]);
     expect(d.stats).toMatchObject({ stored: base.records, applied: base.records, share: 1 });
   });
@@ -27,17 +27,27 @@ describe('tuning records diff', () => {
   it("0.27 on 0.25's database: it does not load, so none applies, with the loader's error as the cause", () => {
     const base = stage('v0.25.0-tuning');
     const cand = stage('v0.27.0-tuning-vs-v0.25.0-tuning');
-    const d = tuningDiff(base, cand, at);
+    const d = tuningDiff(base, cand, at('v0.25.0-tuning'));
     expect(d.stats).toMatchObject({ stored: base.records, applied: 0, share: 0 });
     expect(d.findings.map((f) => f.rule).sort()).toEqual(['tuning-database-no-longer-loads', 'tuning-records-no-longer-apply', 'tuning-records-rescuable']);
     const lost = d.findings.find((f) => f.rule === 'tuning-records-no-longer-apply');
     expect(String(lost?.args.cause)).toBe(`the database no longer loads: ${cand.load?.message}`);
   });
 
-  it('says nothing when either side did not do its part (a stored candidate run against itself, a baseline without records)', () => {
+  it('says nothing when the baseline side tuned nothing (a stored candidate run against itself)', () => {
     const applied = stage('v0.27.0-tuning-vs-v0.25.0-tuning');
-    expect(tuningDiff(applied, applied, at).findings).toEqual([]);
-    expect(tuningDiff(stage('v0.25.0-tuning'), stage('v0.25.0-tuning'), at).findings).toEqual([]);
+    expect(tuningDiff(applied, applied, at('v0.27.0-tuning-vs-v0.25.0-tuning'))).toEqual({ findings: [], skipped: [] });
+  });
+
+  it('says the records were not tried, never compared, where nothing applied them (compat diff of two stored runs)', () => {
+    const base = stage('v0.25.0-tuning');
+    const own = tuningDiff(base, stage('v0.27.0-tuning'), at('v0.25.0-tuning'));
+    expect(own.findings).toEqual([]);
+    expect(own.stats).toBeUndefined();
+    expect(own.skipped).toEqual([{ code: 'not-tried', args: { what: `applying the baseline's ${base.records} tuning records`, reason: 'no candidate TVM ran' } }]);
+    // 0.27's stored run applied v0.25.0-tuning's records; against another baseline they say nothing.
+    const other = tuningDiff(stage('v0.26.0-tuning'), { ...stage('v0.27.0-tuning-vs-v0.25.0-tuning'), baseline: 'v0.25.0-tuning' }, at('v0.26.0-tuning'));
+    expect(other.skipped.map((x) => x.args.reason)).toEqual(["the stored candidate run applied baseline v0.25.0-tuning's"]);
   });
 });
 
