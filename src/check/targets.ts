@@ -19,8 +19,8 @@ interface Tally {
   unavailable: Map<string, number>;
   /** Made but not run on either side (a library built where no device of its kind is), by reason. */
   notRun: Map<string, number>;
-  /** Both stages ok, but the comparison needed a candidate TVM that did not run (a diff of stored runs), by reason. */
-  notTried: Map<string, number>;
+  /** Both stages ok but not compared (they do not pair, or it needed a candidate TVM that did not run), by reason. */
+  notCompared: Map<string, number>;
   absent: number;
 }
 
@@ -39,7 +39,7 @@ export function targetTable(
     const mine = pairs.filter((p) => p.cand.target.id === target);
     const cells: Record<string, string> = {};
     for (const c of ran) {
-      const t: Tally = { compared: 0, failed: { baseline: 0, candidate: 0, both: 0, 'not in baseline': 0 }, unavailable: new Map(), notRun: new Map(), notTried: new Map(), absent: 0 };
+      const t: Tally = { compared: 0, failed: { baseline: 0, candidate: 0, both: 0, 'not in baseline': 0 }, unavailable: new Map(), notRun: new Map(), notCompared: new Map(), absent: 0 };
       for (const { base, cand } of mine) {
         const b = stageOf(base, c.stage);
         const x = stageOf(cand, c.stage);
@@ -51,19 +51,23 @@ export function targetTable(
           const why = (x.ran === false ? x : b).notRunReason ?? '?';
           t.notRun.set(why, (t.notRun.get(why) ?? 0) + 1);
         } else if (b?.status === 'ok' && x.status === 'ok') {
-          const why = c.notTried?.(b, x);
-          if (why) t.notTried.set(why, (t.notTried.get(why) ?? 0) + 1);
+          const why = c.notCompared?.(b, x, { baseline: base, candidate: cand });
+          if (why) t.notCompared.set(why, (t.notCompared.get(why) ?? 0) + 1);
           else t.compared++;
         }
         else if (!b) t.failed['not in baseline']++;
-        else t.failed[b.status === 'ok' ? 'candidate' : x.status === 'ok' ? 'baseline' : 'both']++;
+        else {
+          // A candidate stage that only did not run (nothing of the baseline's to consume) is no failure of its own.
+          const candidateFailed = b.status === 'ok' ? x.status !== 'ok' : x.status === 'error';
+          t.failed[b.status === 'ok' ? 'candidate' : candidateFailed ? 'both' : 'baseline']++;
+        }
       }
       const parts: string[] = [];
       if (t.compared) parts.push(`compared ${t.compared}`);
       for (const [side, n] of Object.entries(t.failed)) if (n) parts.push(side === 'not in baseline' ? `not in baseline ${n}` : `${side} failed ${n}`);
       parts.push(...unavailableParts(t.unavailable));
       for (const [why, n] of t.notRun) parts.push(`built, not run ${n} (${why})`);
-      for (const [why, n] of t.notTried) parts.push(`not tried ${n} (${why})`);
+      for (const [why, n] of t.notCompared) parts.push(`not compared ${n} (${why})`);
       if (t.absent === mine.length && mine.length) parts.push('not collected on this target');
       else if (t.absent) parts.push(`not collected ${t.absent}`);
       cells[c.id] = parts.join('; ') || 'nothing to compare';

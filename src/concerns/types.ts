@@ -86,10 +86,11 @@ export interface Concern<S extends StageRecord = StageRecord> {
   /** What the candidate's probe receives from the baseline for this stage; undefined when the baseline has nothing. */
   crossInput?(base: S, baseline: SideInfo & { name: string }, files: FileStore): unknown;
   /**
-   * Why two ok stages were not compared after all, for the target table (a stored candidate run that
-   * never applied the baseline's records); undefined when they were.
+   * Why two ok stages were not compared after all, for the target table: they do not pair (Relay IR
+   * and Relax IR), or the comparison needed a candidate TVM that did not run (a stored candidate run
+   * that never applied the baseline's records). Undefined when they were compared.
    */
-  notTried?(base: S, cand: S): string | undefined;
+  notCompared?(base: S, cand: S, snapshots: { baseline: Snapshot; candidate: Snapshot }): string | undefined;
   /** How two ok stages differ. */
   diff(base: S, cand: S, ctx: CompareContext, snapshots: { baseline: Snapshot; candidate: Snapshot }): ConcernDiff;
   /** Where its stats go in each model's result (`keys`, `ir`, …), and the table renderers make of them. */

@@ -43,6 +43,7 @@ export const hashKeys: Concern<HashKeysStage> = {
   wanted: () => true,
   failedRule: hashKeysFailed,
   // Tasks of different tuning systems cannot be paired; `overall` reports them once for the run.
+  notCompared: (base, cand) => (base.kind !== cand.kind ? `${base.kind} tasks and ${cand.kind} tasks do not pair: one finding for the run` : undefined),
   diff: (base, cand, ctx) => {
     const primary = base.kind !== cand.kind ? { findings: [], skipped: [] } : diffHashKeys(base, cand, ctx);
     const meta = base.kind === 'auto_scheduler' && cand.kind === 'auto_scheduler' ? diffRelayMetaSchedule(base, cand, ctx) : undefined;

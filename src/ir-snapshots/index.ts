@@ -24,6 +24,7 @@ export const irSnapshots: Concern<IrStage> = {
   wanted: (run) => run.ir,
   failedRule: irFailed,
   crossInput: (base, baseline) => crossCheckInput(base, baseline),
+  notCompared: (_b, _c, s) => (s.baseline.era !== s.candidate.era ? `${s.baseline.era} IR and ${s.candidate.era} IR do not pair` : undefined),
   diff(base, cand, ctx, snapshots) {
     if (snapshots.baseline.era !== snapshots.candidate.era) {
       return { findings: [], skipped: [skip('not-comparable', { what: 'IR', baseline: String(snapshots.baseline.era), candidate: String(snapshots.candidate.era) })] };

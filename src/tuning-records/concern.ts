@@ -119,7 +119,7 @@ export const tuningRecordsConcern = {
   settings: (run) => (run.mode === 'baseline' ? TUNING_SETTINGS : run.mode === 'migrate' ? { migrate: true } : undefined),
   failedRule: tuningRecordsNoLongerApply,
   crossInput: (base, baseline, files) => tuningCrossInput(base, baseline, files),
-  notTried: (base, cand) => (base.mode === 'tune' && base.records && cand.mode !== 'apply' ? 'no candidate TVM applied the records' : undefined),
+  notCompared: (base, cand) => (base.mode === 'tune' && base.records && cand.mode !== 'apply' ? 'no candidate TVM applied the records' : undefined),
   diff: (base, cand, ctx) => tuningDiff(base, cand, ctx),
   table: {
     resultKey: 'tuning',
