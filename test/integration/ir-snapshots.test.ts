@@ -26,15 +26,17 @@ describe('check --ir with v0.27 as the candidate (ds_cnn_s_f32)', () => {
 
   it('against 0.26: both Relax mains print differently, and 0.27 parses 0.26\'s text into the same IR: printer churn only', async () => {
     const { exitCode, report } = await checkIr('v0.26.0-ir');
-    expect(exitCode).toBe(1); // the MetaSchedule keys: every one moved
-    expect(countByRule(report)).toEqual({ 'task-key-changed-same-text': 7, 'ir-printer-only-change': 2 });
+    // Every MetaSchedule hash moved with the same TVMScript; 0.27 recomputes stored hashes, so
+    // that is a warning, and printer churn is info: nothing breaks.
+    expect(exitCode).toBe(0);
+    expect(countByRule(report)).toEqual({ 'workload-hash-changed-same-text': 7, 'ir-printer-only-change': 2 });
     expect(report.models[0]?.ir).toMatchObject({ compared: 9, changed: 2, printerOnly: 2, irChanged: 0, undecided: 0 });
   });
 
   it('against 0.25: the 0.25 JSON no longer loads (TypeError, then SIGSEGV in a child), the imported main changed as IR, the fused main is undecided', async () => {
     const { exitCode, report } = await checkIr('v0.25.0-ir');
     expect(exitCode).toBe(1);
-    expect(countByRule(report)).toEqual({ 'task-key-changed-same-text': 7, 'ir-json-no-longer-loads': 2, 'ir-import-changed': 1, 'ir-graph-changed': 1 });
+    expect(countByRule(report)).toEqual({ 'workload-hash-changed-same-text': 7, 'ir-json-no-longer-loads': 2, 'ir-import-changed': 1, 'ir-graph-changed': 1 });
     const by = (rule: string) => report.findings.filter((f) => f.rule === rule);
     expect(by('ir-json-no-longer-loads').map((f) => f.args.error)).toEqual([expect.stringMatching(/ir\.Var/), expect.stringMatching(/signal 11/)]);
     expect(by('ir-import-changed')[0]?.args.decision).toMatch(/^an IR change/);
