@@ -38,12 +38,15 @@ def error_record(exc):
     message = str(exc).strip().splitlines()
     # The file name without its temporary folder, so that two runs record the same message.
     compiler = [re.sub(r"(?:/[^\s/:]+)+/(?=[^\s/:]+:\d+)", "", line.strip()) for line in message if ": error: " in line or ": fatal error: " in line]
-    first = compiler[0] if compiler else message[-1] if message else type(exc).__name__
-    # "TVMError: LLVM module verification failed with the following errors:" is a header: its
-    # message ends with an operand ("ptr @__tvm_parallel_lambda.1606"), so say the header and its first error.
-    headers = [i for i, line in enumerate(message) if re.match(r"^\w*Error: .*:$", line.strip())]
-    if not compiler and headers and headers[-1] + 1 < len(message):
-        first = re.sub(r"^\w*Error: ", "", message[headers[-1]].strip()) + " " + message[headers[-1] + 1].strip()
+    # A header and its list ("TVMError: LLVM module verification failed with the following errors:")
+    # ends with a bare operand ("ptr @__tvm_parallel_lambda.1606"): say the header and its first item.
+    header = [i for i, line in enumerate(message[:-1]) if re.match(r"^\w*Error: .*:$", line.strip())]
+    if compiler:
+        first = compiler[0]
+    elif header:
+        first = re.sub(r"^\w*Error: ", "", message[header[-1]].strip()) + " " + message[header[-1] + 1].strip()
+    else:
+        first = message[-1] if message else type(exc).__name__
     return {"type": type(exc).__name__, "message": first[:500], "detail": text[-4000:]}
 
 

@@ -77,13 +77,16 @@ export function tuningCrossInput(base: TuningStage, baseline: { name: string }, 
   return { kind: base.kind ?? 'meta_schedule', baseline: baseline.name, files: paths, tasks: base.tasks ?? [] };
 }
 
+/** Whether a candidate stage applied the baseline's records (of baseline `name`, where it is known). */
+const appliedHere = (cand: TuningStage, name?: string): boolean =>
+  cand.mode === 'apply' && (cand.baseline === undefined || name === undefined || cand.baseline === name);
+
 export function tuningDiff(base: TuningStage, cand: TuningStage, ctx: { model: string; target: string; baseline: { name: string } }): ConcernDiff {
   const findings: Finding[] = [];
   // Only a baseline that tuned, against a candidate that applied its records (a stored candidate
   // run compared with itself has applied on both sides: nothing to say).
   if (base.mode !== 'tune') return { findings, skipped: [] };
-  const mine = cand.mode === 'apply' && (cand.baseline === undefined || cand.baseline === ctx.baseline.name);
-  if (!mine) {
+  if (!appliedHere(cand, ctx.baseline.name)) {
     // A stored run (compat diff) tuned records of its own, or applied another baseline's: nothing
     // applied these, so whether they still apply is not known.
     if (!base.records) return { findings, skipped: [] };
@@ -119,7 +122,7 @@ export const tuningRecordsConcern = {
   settings: (run) => (run.mode === 'baseline' ? TUNING_SETTINGS : run.mode === 'migrate' ? { migrate: true } : undefined),
   failedRule: tuningRecordsNoLongerApply,
   crossInput: (base, baseline, files) => tuningCrossInput(base, baseline, files),
-  notCompared: (base, cand) => (base.mode === 'tune' && base.records && cand.mode !== 'apply' ? 'no candidate TVM applied the records' : undefined),
+  notCompared: (base, cand) => (base.mode === 'tune' && base.records && !appliedHere(cand) ? 'no candidate TVM applied the records' : undefined),
   diff: (base, cand, ctx) => tuningDiff(base, cand, ctx),
   table: {
     resultKey: 'tuning',
