@@ -35,6 +35,32 @@ def _last_line(exc):
     return ("%s: %s" % (type(exc).__name__, text))[:400]
 
 
+def _parse_error(exc, again):
+    """The parser's own reason. Up to v0.19 a parser renders its diagnostics to stderr and raises a
+    bare DiagnosticError ("one or more error diagnostics were emitted"); then the parse is run
+    again with a renderer that keeps the messages (only on this failure path: a parse that
+    succeeds never runs with another renderer)."""
+    reason = _last_line(exc)
+    if type(exc).__name__ != "DiagnosticError" or "error:" in str(exc):
+        return reason
+    try:
+        from tvm.ir import diagnostics
+    except Exception:
+        return reason
+    messages = []
+    diagnostics.override_renderer(lambda ctx: messages.extend(str(d.message) for d in ctx.diagnostics))
+    try:
+        again()
+    except Exception:
+        pass
+    finally:
+        diagnostics.override_renderer(None)
+    if not messages:
+        return reason
+    more = " (and %d more)" % (len(messages) - 1) if len(messages) > 1 else ""
+    return ("DiagnosticError: %s%s" % (messages[0], more))[:400]
+
+
 def _script_globals():
     """The names a printed TVMScript file expects (T, R, I, tvm), as the parser itself binds them."""
     try:
@@ -106,7 +132,12 @@ def _parse_relay(text):
     import tvm
 
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#[version"))
-    return tvm.relay.parse_expr(body)
+    # Later releases have tvm.relay.parse_expr (v0.18 does); v0.10 and v0.11 only tvm.parser.parse_expr.
+    if hasattr(tvm.relay, "parse_expr"):
+        return tvm.relay.parse_expr(body)
+    import tvm.parser
+
+    return tvm.parser.parse_expr(body)
 
 
 def _parser(kind, own, module):
@@ -128,7 +159,7 @@ def _verdict(parse, text, own, seq):
         parsed, well_formed = parse(text)
         equal = bool(seq(parsed, own, map_free_vars=True))
     except Exception as exc:
-        return {"verdict": "unparsable", "error": _last_line(exc)}
+        return {"verdict": "unparsable", "error": _parse_error(exc, lambda: parse(text))}
     out = {"verdict": "printer" if equal else "ir"}
     if not well_formed:
         out["note"] = "the baseline's text parses only with the well-formedness check off"
