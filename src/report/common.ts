@@ -3,6 +3,7 @@ import { CONCERNS } from '../check/concerns.js';
 import type { Column } from '../concerns/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { Verdict } from '../check/types.js';
+import type { EnvChange } from '../check/environment.js';
 
 export const SEVERITY_HEADINGS = {
   breaking: 'Breaking',
@@ -100,3 +101,43 @@ export function listSubjects(findings: Finding[], max = 8): string {
 
 /** Groups this large are shown as one line of subjects instead of one line per finding. */
 export const GROUP_AT = 4;
+
+/** An environment change as shown: one field, or the fields of one parent that only one side reports. */
+export type EnvLine = EnvChange | { parent: string; onlyIn: 'baseline' | 'candidate'; fields: string[] };
+
+/**
+ * Folds one-sided fields of one parent into a line when there are GROUP_AT or more: v0.19's
+ * libinfo has 104 fields and 0.25's wheels report 15, so a check across them would otherwise
+ * print 89 lines of "X: OFF → (none)" before the first finding. Fields both sides report stay one
+ * line each, in the order given (sorted by path).
+ */
+export function foldEnvironment(changes: EnvChange[]): EnvLine[] {
+  const side = (c: EnvChange) => (c.candidate === null ? 'baseline' : c.baseline === null ? 'candidate' : undefined);
+  const parentOf = (c: EnvChange) => (c.path.includes('.') ? c.path.slice(0, c.path.indexOf('.')) : undefined);
+  const groups = new Map<string, EnvChange[]>();
+  for (const c of changes) {
+    const p = parentOf(c);
+    const s = side(c);
+    if (p && s) groups.set(`${p} ${s}`, [...(groups.get(`${p} ${s}`) ?? []), c]);
+  }
+  const out: EnvLine[] = [];
+  const done = new Set<string>();
+  for (const c of changes) {
+    const p = parentOf(c);
+    const s = side(c);
+    const key = `${p} ${s}`;
+    const group = p && s ? groups.get(key)! : [];
+    if (group.length < GROUP_AT) out.push(c);
+    else if (!done.has(key)) {
+      done.add(key);
+      out.push({ parent: p!, onlyIn: s!, fields: group.map((g) => g.path.slice(p!.length + 1)) });
+    }
+  }
+  return out;
+}
+
+/** "89 fields only the baseline reports: A, B, … and 81 more" (of libinfo) */
+export function envFoldText(l: Extract<EnvLine, { parent: string }>, max = 8): string {
+  const shown = l.fields.slice(0, max).join(', ');
+  return `${l.fields.length} fields only the ${l.onlyIn} reports: ${l.fields.length > max ? `${shown}, … and ${l.fields.length - max} more` : shown}`;
+}

@@ -1,7 +1,7 @@
 import type { CheckResult, Verdict } from '../check/types.js';
 import { formatMessage } from '../check/rules.js';
 import { getRule } from '../check/rules.js';
-import { bySeverity, clip, concernTables, GROUP_AT, groupFindings, headline, listSubjects, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { bySeverity, clip, concernTables, envFoldText, foldEnvironment, GROUP_AT, groupFindings, headline, listSubjects, SEVERITY_HEADINGS, verdict, where } from './common.js';
 import { skipText } from './skips.js';
 
 const VERDICT_ICONS = { breaking: '❌', incomplete: '⚠️', compatible: '✅' } as const satisfies Record<Verdict, string>;
@@ -66,7 +66,9 @@ function render(result: CheckResult, diffChars: number): string {
   }
   if (result.environment.length) {
     out.push(`<details><summary>Environment changes (${result.environment.length})</summary>`, '', '| field | baseline | candidate |', '|---|---|---|');
-    for (const c of result.environment) out.push(`| ${c.path} | ${esc(c.baseline ?? '')} | ${esc(c.candidate ?? '')} |`);
+    for (const c of foldEnvironment(result.environment)) {
+      out.push('parent' in c ? `| ${c.parent} | ${esc(envFoldText(c))} | |` : `| ${c.path} | ${esc(c.baseline ?? '')} | ${esc(c.candidate ?? '')} |`);
+    }
     out.push('', '</details>', '');
   }
   for (const table of concernTables(result.models)) {

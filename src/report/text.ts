@@ -2,7 +2,7 @@ import type { CheckResult } from '../check/types.js';
 import { formatMessage } from '../check/rules.js';
 import { getRule } from '../check/rules.js';
 import type { Column } from '../concerns/types.js';
-import { bySeverity, clip, concernTables, GROUP_AT, groupFindings, headline, listSubjects, SEVERITY_HEADINGS, verdict, where } from './common.js';
+import { bySeverity, clip, concernTables, envFoldText, foldEnvironment, GROUP_AT, groupFindings, headline, listSubjects, SEVERITY_HEADINGS, verdict, where } from './common.js';
 import { skipText } from './skips.js';
 
 export interface TextOptions {
@@ -25,7 +25,7 @@ export function renderText(result: CheckResult, opts: TextOptions = {}): string 
   }
   if (result.environment.length) {
     out.push('Environment changes');
-    for (const c of result.environment) out.push(`  ${c.path}: ${c.baseline ?? '(none)'} → ${c.candidate ?? '(none)'}`);
+    for (const c of foldEnvironment(result.environment)) out.push(`  ${'parent' in c ? `${c.parent}: ${envFoldText(c)}` : `${c.path}: ${c.baseline ?? '(none)'} → ${c.candidate ?? '(none)'}`}`);
     out.push('');
   }
   for (const [severity, list] of bySeverity(result.findings)) {
