@@ -93,8 +93,10 @@ export function groupFindings(findings: Finding[]): FindingGroup[] {
 }
 
 /** "a, b, c, … and 12 more" */
-export function listSubjects(findings: Finding[], max = 8): string {
-  const names = findings.map((f) => f.subject);
+export const listSubjects = (findings: Finding[], max = 8): string => listNames(findings.map((f) => f.subject), max);
+
+/** "A, B, … and 81 more": the first `max` names and a count of the rest. */
+function listNames(names: string[], max = 8): string {
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? `${shown}, … and ${names.length - max} more` : shown;
 }
@@ -112,32 +114,26 @@ export type EnvLine = EnvChange | { parent: string; onlyIn: 'baseline' | 'candid
  * line each, in the order given (sorted by path).
  */
 export function foldEnvironment(changes: EnvChange[]): EnvLine[] {
-  const side = (c: EnvChange) => (c.candidate === null ? 'baseline' : c.baseline === null ? 'candidate' : undefined);
-  const parentOf = (c: EnvChange) => (c.path.includes('.') ? c.path.slice(0, c.path.indexOf('.')) : undefined);
-  const groups = new Map<string, EnvChange[]>();
+  type Group = { parent: string; onlyIn: 'baseline' | 'candidate'; members: EnvChange[] };
+  const byKey = new Map<string, Group>();
+  const groupOf = new Map<EnvChange, Group>();
   for (const c of changes) {
-    const p = parentOf(c);
-    const s = side(c);
-    if (p && s) groups.set(`${p} ${s}`, [...(groups.get(`${p} ${s}`) ?? []), c]);
+    const dot = c.path.indexOf('.');
+    const onlyIn = c.candidate === null ? 'baseline' : c.baseline === null ? 'candidate' : undefined;
+    if (dot <= 0 || !onlyIn) continue;
+    const parent = c.path.slice(0, dot);
+    const key = `${parent} ${onlyIn}`;
+    if (!byKey.has(key)) byKey.set(key, { parent, onlyIn, members: [] });
+    const g = byKey.get(key)!;
+    g.members.push(c);
+    groupOf.set(c, g);
   }
-  const out: EnvLine[] = [];
-  const done = new Set<string>();
-  for (const c of changes) {
-    const p = parentOf(c);
-    const s = side(c);
-    const key = `${p} ${s}`;
-    const group = p && s ? groups.get(key)! : [];
-    if (group.length < GROUP_AT) out.push(c);
-    else if (!done.has(key)) {
-      done.add(key);
-      out.push({ parent: p!, onlyIn: s!, fields: group.map((g) => g.path.slice(p!.length + 1)) });
-    }
-  }
-  return out;
+  return changes.flatMap((c): EnvLine[] => {
+    const g = groupOf.get(c);
+    if (!g || g.members.length < GROUP_AT) return [c];
+    return g.members[0] === c ? [{ parent: g.parent, onlyIn: g.onlyIn, fields: g.members.map((m) => m.path.slice(g.parent.length + 1)) }] : [];
+  });
 }
 
 /** "89 fields only the baseline reports: A, B, … and 81 more" (of libinfo) */
-export function envFoldText(l: Extract<EnvLine, { parent: string }>, max = 8): string {
-  const shown = l.fields.slice(0, max).join(', ');
-  return `${l.fields.length} fields only the ${l.onlyIn} reports: ${l.fields.length > max ? `${shown}, … and ${l.fields.length - max} more` : shown}`;
-}
+export const envFoldText = (l: Extract<EnvLine, { parent: string }>): string => `${l.fields.length} fields only the ${l.onlyIn} reports: ${listNames(l.fields)}`;
